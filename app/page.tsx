@@ -1,0 +1,56 @@
+import { connection } from "next/server";
+import { TimeText } from "@/components/time-zone";
+import { listDatasets } from "@/lib/queries/list-datasets";
+import { getStore } from "@/lib/store/db";
+
+export default async function DatasetsPage() {
+  await connection();
+  const datasets = await listDatasets(getStore());
+  return (
+    <>
+      <div className="page-title">
+        <h1>Datasets</h1>
+        <p className="muted">
+          Each dataset is a set of audit logs from one investigation, parsed into the event store.
+        </p>
+      </div>
+      {datasets.length === 0 ? (
+        <section className="empty-state" aria-labelledby="empty-title">
+          <h2 id="empty-title">No datasets yet</h2>
+          <p>Load an audit log from the command line:</p>
+          <pre className="code-block">
+            <code>bin/auditscope ingest /var/log/audit/audit.log</code>
+          </pre>
+          <p className="muted">
+            Plain or gzip files, or a directory of rotated logs (<code>audit.log</code>,{" "}
+            <code>audit.log.1</code>, …).
+          </p>
+        </section>
+      ) : (
+        <table className="data-table">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Status</th>
+              <th scope="col">Created</th>
+            </tr>
+          </thead>
+          <tbody>
+            {datasets.map((dataset) => (
+              <tr key={dataset.id}>
+                <td>{dataset.name}</td>
+                <td>
+                  <span className={`status status-${dataset.status}`}>{dataset.status}</span>
+                  {dataset.error ? <span className="muted"> — {dataset.error}</span> : null}
+                </td>
+                <td>
+                  <TimeText ms={dataset.createdAt.getTime()} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}

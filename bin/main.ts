@@ -1,0 +1,50 @@
+import { UsageError } from "../lib/cli/usage-error";
+import { serveCommand } from "./commands/serve";
+
+interface Command {
+  summary: string;
+  run: (args: string[]) => Promise<number>;
+}
+
+const commands: Record<string, Command> = {
+  serve: { summary: "apply migrations, build if needed and serve the dashboard", run: serveCommand },
+};
+
+const HELP = `auditscope — investigate Linux audit logs
+
+Usage: auditscope <command> [options]
+
+Commands:
+${Object.entries(commands)
+  .map(([name, command]) => `  ${name.padEnd(10)} ${command.summary}`)
+  .join("\n")}
+
+Run 'auditscope <command> --help' for a command's options.
+The database is --db FILE, else $AUDITSCOPE_DB, else data/auditscope.db.
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const command = commands[name];
+  if (!command) throw new UsageError(`unknown command '${name}' (see 'auditscope --help')`);
+  return command.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`auditscope: ${error.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(`auditscope: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,8 @@
+CREATE TABLE "datasets" (
+  "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+  "name" TEXT NOT NULL,
+  "status" TEXT NOT NULL DEFAULT 'ingesting',
+  "error" TEXT,
+  "created_at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  "updated_at" DATETIME NOT NULL
+);
