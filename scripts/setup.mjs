@@ -19,8 +19,8 @@ function ensureNodeModules() {
   const lock = path.join(root, "package-lock.json");
   const stale = !existsSync(installed) || statSync(lock).mtimeMs > statSync(installed).mtimeMs;
   if (stale) {
-    console.log("setup: installing npm dependencies (npm ci)…");
-    if (run("npm", ["ci", "--no-audit", "--no-fund"]) !== 0) throw new Error("npm ci failed");
+    console.log("setup: installing npm dependencies (npm install)…");
+    if (run("npm", ["install", "--no-audit", "--no-fund"]) !== 0) throw new Error("npm install failed");
   } else if (!existsSync(path.join(root, "lib", "store", "generated", "client.ts"))) {
     if (run(process.execPath, ["scripts/generate-client.mjs"]) !== 0)
       throw new Error("prisma generate failed");
