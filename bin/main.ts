@@ -1,4 +1,5 @@
 import { UsageError } from "../lib/cli/usage-error";
+import { parseCommand } from "./commands/parse";
 import { serveCommand } from "./commands/serve";
 
 interface Command {
@@ -7,6 +8,10 @@ interface Command {
 }
 
 const commands: Record<string, Command> = {
+  parse: {
+    summary: "print audit logs as JSON Lines, one event per line (or --count them)",
+    run: parseCommand,
+  },
   serve: { summary: "apply migrations, build if needed and serve the dashboard", run: serveCommand },
 };
 

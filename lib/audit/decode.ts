@@ -1,0 +1,28 @@
+const HEX = /^(?:[0-9A-Fa-f]{2})+$/;
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+export function isHex(value: string): boolean {
+  return HEX.test(value);
+}
+
+export function hexToBytes(hex: string): Uint8Array {
+  return Uint8Array.from(Buffer.from(hex, "hex"));
+}
+
+/** Bytes as text: UTF-8 where valid; otherwise bytes 0x80–0xFF become `\xNN`, so nothing is lost silently. */
+export function bytesToText(bytes: Uint8Array): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    let out = "";
+    for (const byte of bytes)
+      out += byte < 0x80 ? String.fromCharCode(byte) : `\\x${byte.toString(16).padStart(2, "0")}`;
+    return out;
+  }
+}
+
+/** A latin1 line's substring (one char per byte) back to text, decoding any UTF-8 in it. */
+export function latin1ToText(value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for bytes above ASCII
+  return /[^\x00-\x7f]/.test(value) ? bytesToText(Buffer.from(value, "latin1")) : value;
+}

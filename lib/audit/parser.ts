@@ -1,0 +1,142 @@
+import { EventAssembler } from "./assembler";
+import { LineSplitter } from "./line-splitter";
+import { parseLine } from "./parse-line";
+import { type AuditEvent, DEFAULT_LIMITS, type LineFormat, type Malformed, type ParserLimits } from "./types";
+
+export interface ParseOutput {
+  events: AuditEvent[];
+  malformed: Malformed[];
+}
+
+export interface ParseStats {
+  bytes: number;
+  lines: number;
+  records: number;
+  events: number;
+  malformed: number;
+  formats: Set<LineFormat>;
+}
+
+const EXCERPT_CHARS = 300;
+const STAMP_MARK = " msg=audit(";
+const GLUED_RECORD = / (?=(?:node=\S+ )?type=[A-Za-z0-9_]+ msg=audit\()/g;
+
+/**
+ * Records glued onto one line (a lost newline, or tools that join an event's records) are split
+ * apart again. Log values cannot contain the separator: auditd hex-encodes any value with spaces.
+ */
+export function splitGluedRecords(text: string): string[] {
+  const first = text.indexOf(STAMP_MARK);
+  if (first === -1 || text.indexOf(STAMP_MARK, first + STAMP_MARK.length) === -1) return [text];
+  return text.split(GLUED_RECORD);
+}
+
+/**
+ * The push parser: feed it chunks of a log (any split), get back completed events and
+ * malformed lines; `end()` flushes what is still open. Memory is bounded by the limits,
+ * whatever the input's size.
+ */
+export class AuditParser {
+  readonly limits: ParserLimits;
+  readonly stats: ParseStats = {
+    bytes: 0,
+    lines: 0,
+    records: 0,
+    events: 0,
+    malformed: 0,
+    formats: new Set(),
+  };
+  private readonly splitter: LineSplitter;
+  private readonly assembler: EventAssembler;
+  private out: ParseOutput = { events: [], malformed: [] };
+
+  constructor(limits: Partial<ParserLimits> = {}) {
+    this.limits = { ...DEFAULT_LIMITS, ...limits };
+    this.assembler = new EventAssembler(this.limits);
+    this.splitter = new LineSplitter(
+      this.limits.maxLineBytes,
+      ({ text, line, offset }) => this.onLine(text, line, offset),
+      ({ line, offset, head, bytes }) =>
+        this.addMalformed({
+          code: "line-too-long",
+          message: `the line is ${bytes} bytes long, over the ${this.limits.maxLineBytes}-byte limit`,
+          line,
+          offset,
+          excerpt: head,
+        }),
+    );
+  }
+
+  push(chunk: Uint8Array): ParseOutput {
+    this.stats.bytes += chunk.byteLength;
+    this.splitter.push(chunk);
+    return this.take();
+  }
+
+  end(): ParseOutput {
+    this.splitter.end();
+    this.assembler.flush(this.out.events);
+    return this.take();
+  }
+
+  private take(): ParseOutput {
+    const out = this.out;
+    this.stats.events += out.events.length;
+    this.out = { events: [], malformed: [] };
+    return out;
+  }
+
+  private onLine(text: string, line: number, offset: number): void {
+    this.stats.lines++;
+    for (const part of splitGluedRecords(text)) this.onRecordText(part, line, offset);
+  }
+
+  private onRecordText(text: string, line: number, offset: number): void {
+    const result = parseLine(text, line, offset, this.limits.maxFieldsPerRecord);
+    if (result.kind === "skip") return;
+    if (result.kind === "malformed") {
+      this.addMalformed({
+        code: result.code,
+        message: result.message,
+        line,
+        offset,
+        excerpt: text.slice(0, EXCERPT_CHARS),
+      });
+      return;
+    }
+    const { record } = result;
+    if (!this.assembler.add(record, this.out.events)) {
+      this.addMalformed({
+        code: "event-too-large",
+        message: `the event already has ${this.limits.maxRecordsPerEvent} records`,
+        line,
+        offset,
+        excerpt: text.slice(0, EXCERPT_CHARS),
+      });
+      return;
+    }
+    this.stats.records++;
+    this.stats.formats.add(record.format);
+  }
+
+  private addMalformed(entry: Malformed): void {
+    this.stats.lines += entry.code === "line-too-long" ? 1 : 0;
+    this.stats.malformed++;
+    this.out.malformed.push(entry);
+  }
+}
+
+/** Parses a whole buffer at once: for tests and small inputs. */
+export function parseBuffer(
+  data: Uint8Array,
+  limits: Partial<ParserLimits> = {},
+): ParseOutput & { stats: ParseStats } {
+  const parser = new AuditParser(limits);
+  const first = parser.push(data);
+  const last = parser.end();
+  return {
+    events: [...first.events, ...last.events],
+    malformed: [...first.malformed, ...last.malformed],
+    stats: parser.stats,
+  };
+}

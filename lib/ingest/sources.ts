@@ -1,0 +1,80 @@
+import { createReadStream, type Dirent, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { PassThrough, type Readable } from "node:stream";
+import { createGunzip } from "node:zlib";
+
+export interface Source {
+  /** As the user gave it (a file inside a given directory: the directory joined with its name). */
+  path: string;
+  /** Size on disk (compressed size for .gz); null for stdin. */
+  size: number | null;
+  open: () => Readable;
+}
+
+const ROTATED = /^(.*?)(?:\.(\d+))?(\.gz)?$/;
+
+/** Rotated logs oldest first: `audit.log.3`, `audit.log.2`, `audit.log.1`, `audit.log`. */
+export function rotationOrder(names: string[]): string[] {
+  const rank = (name: string) => {
+    const m = ROTATED.exec(name);
+    return { base: m?.[1] ?? name, n: m?.[2] === undefined ? -1 : Number(m[2]) };
+  };
+  return [...names].sort((a, b) => {
+    const ra = rank(a);
+    const rb = rank(b);
+    if (ra.base !== rb.base) return ra.base < rb.base ? -1 : 1;
+    return rb.n - ra.n;
+  });
+}
+
+/** Decompresses when the content starts with the gzip magic bytes, whatever the file's name. */
+export function decompressIfGzip(input: Readable): Readable {
+  const out = new PassThrough();
+  let decided = false;
+  const onError = (error: Error) => out.destroy(error);
+  input.on("error", onError);
+  input.once("readable", function decide() {
+    if (decided) return;
+    const head: Buffer | null = input.read(2) ?? input.read();
+    decided = true;
+    if (head === null) {
+      out.end();
+      return;
+    }
+    input.unshift(head);
+    if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+      const gunzip = createGunzip();
+      gunzip.on("error", onError);
+      input.pipe(gunzip).pipe(out);
+    } else {
+      input.pipe(out);
+    }
+  });
+  out.on("close", () => input.destroy());
+  return out;
+}
+
+function fileSource(given: string): Source {
+  return { path: given, size: statSync(given).size, open: () => decompressIfGzip(createReadStream(given)) };
+}
+
+/** Files, directories of rotated logs (oldest first) and `-` for stdin, in the order given. */
+export function expandSources(paths: string[], stdin: Readable = process.stdin): Source[] {
+  const sources: Source[] = [];
+  for (const given of paths) {
+    if (given === "-") {
+      sources.push({ path: "-", size: null, open: () => decompressIfGzip(stdin) });
+      continue;
+    }
+    const stat = statSync(given);
+    if (!stat.isDirectory()) {
+      sources.push(fileSource(given));
+      continue;
+    }
+    const files = readdirSync(given, { withFileTypes: true })
+      .filter((entry: Dirent) => entry.isFile() && !entry.name.startsWith("."))
+      .map((entry) => entry.name);
+    for (const name of rotationOrder(files)) sources.push(fileSource(path.join(given, name)));
+  }
+  return sources;
+}
