@@ -12,7 +12,7 @@ const GS = "\x1d";
 const TYPE_NAME = /^[A-Za-z0-9_[\]]+$/;
 const RAW_STAMP = /^(\d+)\.(\d+):(\d+)$/;
 // ausearch -i prints the stamp in the local time of the machine it ran on, zone unwritten: read as UTC.
-const INTERPRETED_STAMP = /^(\d\d)\/(\d\d)\/(\d{4}) (\d\d):(\d\d):(\d\d)\.(\d{3}):(\d+)$/;
+const INTERPRETED_STAMP = /^(\d\d)\/(\d\d)\/(\d\d|\d{4}) (\d\d):(\d\d):(\d\d)\.(\d{3}):(\d+)$/;
 
 function malformed(code: MalformedCode, message: string): LineResult {
   return { kind: "malformed", code, message };
@@ -53,8 +53,13 @@ function parseStamp(stamp: string): { sec: number; ms: number; serial: number; i
   }
   const m = INTERPRETED_STAMP.exec(stamp);
   if (!m) return null;
-  const [, month, day, year, hour, minute, second, millis, serial] = m.map(Number) as number[];
-  const sec = Date.UTC(year as number, (month as number) - 1, day, hour, minute, second) / 1000;
+  const [, month, day, yearText, hour, minute, second, millis, serial] = m.map(Number) as number[];
+  // ausearch in the C locale writes two-digit years.
+  const year =
+    (yearText as number) < 100
+      ? 2000 + (yearText as number) - ((yearText as number) >= 70 ? 100 : 0)
+      : (yearText as number);
+  const sec = Date.UTC(year, (month as number) - 1, day, hour, minute, second) / 1000;
   if (!Number.isFinite(sec)) return null;
   return { sec, ms: millis as number, serial: serial as number, interpreted: true };
 }
