@@ -93,10 +93,10 @@ function successOf(primary: AuditRecord | undefined): boolean | null {
 
 function nameOf(record: AuditRecord | undefined, field: string): string | null {
   if (!record) return null;
-  const enriched = record.enriched?.get(field.toUpperCase());
-  if (enriched !== undefined) return enriched;
-  if (record.format === "interpreted") return plainOrNull(record, field);
-  return null;
+  const name =
+    record.enriched?.get(field.toUpperCase()) ??
+    (record.format === "interpreted" ? plainOrNull(record, field) : null);
+  return name === null || name === "unset" ? null : name;
 }
 
 function syscallOf(primary: AuditRecord | undefined): string | null {
@@ -151,7 +151,7 @@ export function eventFacts(event: AuditEvent): EventFacts {
     keys,
     argv: execveArgs(records),
     proctitle: proctitleBytes ? proctitleArgs(proctitleBytes) : null,
-    cwd: textOrNull(cwdRecord, "cwd"),
+    cwd: textOrNull(cwdRecord ?? firstWith(records, "cwd"), "cwd"),
     paths: records
       .filter((r) => r.type === "PATH" && r.fields.has("name"))
       .map((r) => ({ name: textOrNull(r, "name") ?? "", nametype: plainOrNull(r, "nametype") })),

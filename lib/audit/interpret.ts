@@ -113,19 +113,22 @@ function interpretId(record: AuditRecord, name: string, raw: string): string {
   return UNSET.has(raw) ? "unset" : raw;
 }
 
+// st_mode's file type bits (a Map: Biome's fixer rewrites octal object keys wrongly).
+const S_IFMT = 0o170000;
+const FILE_TYPES = new Map<number, string>([
+  [0o140000, "socket"],
+  [0o120000, "symlink"],
+  [0o100000, "file"],
+  [0o060000, "block"],
+  [0o040000, "dir"],
+  [0o020000, "character"],
+  [0o010000, "fifo"],
+]);
+
 function interpretMode(raw: string): string {
   const mode = Number.parseInt(raw, 8);
   if (!Number.isFinite(mode)) return raw;
-  const kinds: Record<number, string> = {
-    26411: "socket",
-    21609: "symlink",
-    16807: "file",
-    14406: "block",
-    9604: "dir",
-    4802: "character",
-    2401: "fifo",
-  };
-  const kind = kinds[mode & 0o170000];
+  const kind = FILE_TYPES.get(mode & S_IFMT);
   const special = [
     mode & 0o4000 ? "suid" : "",
     mode & 0o2000 ? "sgid" : "",

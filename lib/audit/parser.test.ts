@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { corpusAvailable, readCorpus } from "../testing/corpus";
-import { AuditParser, parseBuffer } from "./parser";
+import { AuditParser, parseBuffer, splitGluedRecords } from "./parser";
 import type { AuditEvent } from "./types";
 
 const keyOf = (e: AuditEvent) => `${e.node ?? ""}|${e.sec}.${e.ms}:${e.serial}`;
@@ -151,5 +151,16 @@ describe("AuditParser edge cases", () => {
     const { stats, events } = parseBuffer(mixed);
     expect(stats.malformed).toBeGreaterThan(0);
     expect(events.some((e) => e.serial === 1)).toBe(true);
+  });
+});
+
+describe("splitGluedRecords", () => {
+  it("keeps a prefix with the first record and splits the rest (selinux/audit2allow/test.log line 29)", () => {
+    const line =
+      "host=dhcppc2 type=AVC msg=audit(1216729188.853:241): avc:  denied  { read } for pid=14066 type=SYSCALL msg=audit(1216729188.853:241): arch=c000003e syscall=2";
+    expect(splitGluedRecords(line)).toEqual([
+      "host=dhcppc2 type=AVC msg=audit(1216729188.853:241): avc:  denied  { read } for pid=14066",
+      "type=SYSCALL msg=audit(1216729188.853:241): arch=c000003e syscall=2",
+    ]);
   });
 });

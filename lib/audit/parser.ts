@@ -28,7 +28,16 @@ const GLUED_RECORD = / (?=(?:node=\S+ )?type=[A-Za-z0-9_]+ msg=audit\()/g;
 export function splitGluedRecords(text: string): string[] {
   const first = text.indexOf(STAMP_MARK);
   if (first === -1 || text.indexOf(STAMP_MARK, first + STAMP_MARK.length) === -1) return [text];
-  return text.split(GLUED_RECORD);
+  const parts: string[] = [];
+  let start = 0;
+  // Only after the first record's stamp: whatever precedes it (node=, syslog header) belongs to it.
+  GLUED_RECORD.lastIndex = first + STAMP_MARK.length;
+  for (let m = GLUED_RECORD.exec(text); m !== null; m = GLUED_RECORD.exec(text)) {
+    parts.push(text.slice(start, m.index));
+    start = m.index + 1;
+  }
+  parts.push(text.slice(start));
+  return parts;
 }
 
 /**

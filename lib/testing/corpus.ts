@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 
@@ -47,19 +47,22 @@ export function manifestEntries(): ManifestEntry[] {
 
 /** Runs an auditd tool on a file the way the referee is run: UTC, C locale, never the daemon. */
 export function runAuditTool(tool: typeof AUREPORT | typeof AUSEARCH, args: string[]): string {
-  try {
-    return execFileSync(tool, args, {
-      env: { ...process.env, TZ: "UTC", LC_ALL: "C" },
-      encoding: "latin1",
-      maxBuffer: 256 * 1024 * 1024,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-  } catch (error) {
-    // ausearch exits 1 when nothing matched; its output is still what we want.
-    const out = (error as { stdout?: string }).stdout;
-    if (typeof out === "string") return out;
-    throw error;
-  }
+  return runAuditToolFull(tool, args).stdout;
+}
+
+/** Both streams: `--debug` reports what it skipped on stderr. Exit status 1 (no matches) is normal. */
+export function runAuditToolFull(
+  tool: typeof AUREPORT | typeof AUSEARCH,
+  args: string[],
+): { stdout: string; stderr: string } {
+  const result = spawnSync(tool, args, {
+    env: { ...process.env, TZ: "UTC", LC_ALL: "C" },
+    encoding: "latin1",
+    maxBuffer: 256 * 1024 * 1024,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  if (result.error) throw result.error;
+  return { stdout: result.stdout, stderr: result.stderr };
 }
 
 /** `aureport -e`'s events as `serial@YYYY-MM-DD HH:MM:SS` (UTC); its C-locale dates have 2-digit years. */
