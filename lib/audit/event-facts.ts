@@ -42,6 +42,8 @@ export interface EventFacts {
   terminal: string | null;
   cmd: string | null;
   unit: string | null;
+  /** Keystrokes of TTY/USER_TTY records, wherever they sit in the event. */
+  ttyData: Uint8Array | null;
 }
 
 const UNSET_ID = 4294967295;
@@ -108,6 +110,16 @@ function syscallOf(primary: AuditRecord | undefined): string | null {
   return (arch !== undefined && syscallName(arch, Number(raw))) || primary.enriched?.get("SYSCALL") || raw;
 }
 
+function ttyBytes(records: readonly AuditRecord[]): Uint8Array | null {
+  const parts: Uint8Array[] = [];
+  for (const record of records) {
+    const raw = record.type === "TTY" || record.type === "USER_TTY" ? record.fields.get("data") : undefined;
+    const bytes = raw === undefined ? null : fieldBytes(record, "data", raw);
+    if (bytes) parts.push(bytes);
+  }
+  return parts.length === 0 ? null : parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts);
+}
+
 export function eventFacts(event: AuditEvent): EventFacts {
   const { records } = event;
   const primary = records.find((r) => SYSCALL_LIKE.has(r.type)) ?? records.find((r) => r.type !== "EOE");
@@ -166,5 +178,6 @@ export function eventFacts(event: AuditEvent): EventFacts {
     terminal: plainOrNull(firstWith(records, "terminal"), "terminal"),
     cmd: textOrNull(firstWith(records, "cmd"), "cmd"),
     unit: plainOrNull(firstWith(records, "unit"), "unit"),
+    ttyData: ttyBytes(records),
   };
 }

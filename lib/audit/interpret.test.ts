@@ -161,4 +161,13 @@ describe.skipIf(!corpusAvailable)("event facts and summaries on real events", ()
     expect(facts.uidName).toBe("root");
     expect(summarize(facts).actor).toBe("root");
   });
+
+  it("summarises TTY keystrokes as the edited command lines (go-libaudit/auparse/audit-rhel7.log)", () => {
+    const events = parseBuffer(readCorpus("go-libaudit/auparse/audit-rhel7.log")).events;
+    const typed = events.map((e) => summarize(eventFacts(e)).text).filter((text) => text.includes(" typed "));
+    expect(typed).toContain("uid 1000 as uid 0 typed su - andrew_kroh");
+    expect(typed.some((text) => text.includes("typed echo test ⏎ vim /etc/pam.d/password-auth-ac"))).toBe(
+      true,
+    );
+  });
 });

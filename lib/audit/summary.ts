@@ -1,5 +1,6 @@
 import type { EventFacts } from "./event-facts";
 import { formatSockaddr } from "./format-sockaddr";
+import { editTtyLines } from "./tty";
 
 /** Who did what to what, with what result: one line an analyst can read in a table. */
 export interface EventSummary {
@@ -26,6 +27,13 @@ const origin = (facts: EventFacts) => {
   const via = basename(facts.exe);
   return [from ? `from ${from}` : null, via ? `via ${via}` : null].filter(Boolean).join(" ");
 };
+const typedText = (facts: EventFacts) =>
+  facts.ttyData
+    ? editTtyLines(facts.ttyData)
+        .map((line) => line.text)
+        .filter((text) => text !== "")
+        .join(" ⏎ ") || null
+    : null;
 const withCwd = (text: string | null, facts: EventFacts) =>
   text && facts.cwd ? `${text} (cwd ${facts.cwd})` : text;
 
@@ -123,8 +131,8 @@ const TYPES: Record<string, Describer> = {
   ACCT_UNLOCK: accountAction("unlocked an account", "failed to unlock an account"),
   USER_CMD: (f) => ({ action: f.success === false ? "failed to run" : "ran", object: withCwd(f.cmd, f) }),
   LOGIN: () => ({ action: "began a login session" }),
-  USER_TTY: () => ({ action: "typed at a terminal" }),
-  TTY: () => ({ action: "typed at a terminal" }),
+  USER_TTY: (f) => ({ action: "typed", object: typedText(f) }),
+  TTY: (f) => ({ action: "typed", object: typedText(f) }),
   SERVICE_START: (f) => ({ action: "started service", object: f.unit }),
   SERVICE_STOP: (f) => ({ action: "stopped service", object: f.unit }),
   SYSTEM_BOOT: () => ({ action: "booted the system" }),

@@ -1,0 +1,118 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import { afterAll, describe, expect, it } from "vitest";
+import { corpusAvailable, corpusPath, readCorpus } from "../lib/testing/corpus";
+
+const BIN = path.resolve("bin/auditscope");
+const dir = mkdtempSync(path.join(tmpdir(), "auditscope-cli-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function run(args: string[], input?: Buffer) {
+  const result = spawnSync(BIN, args, {
+    input,
+    encoding: "utf8",
+    cwd: tmpdir(),
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("auditscope command line", () => {
+  it("prints help and exits 0", () => {
+    const { status, stdout } = run(["--help"]);
+    expect(status).toBe(0);
+    expect(stdout).toContain("Usage: auditscope <command>");
+    expect(stdout).toMatch(/parse\s+print audit logs as JSON Lines/);
+  });
+
+  it("rejects an unknown command and a bad flag with one line on stderr and status 2", () => {
+    for (const args of [["frobnicate"], ["parse", "--bogus", "x"], ["serve", "--port", "0"]]) {
+      const { status, stderr } = run(args);
+      expect(status).toBe(2);
+      expect(stderr.trim().split("\n")).toHaveLength(1);
+      expect(stderr).toMatch(/^auditscope: /);
+    }
+  });
+});
+
+describe.skipIf(!corpusAvailable)("auditscope parse", () => {
+  it("prints one JSON object per event with the documented fields", () => {
+    const { status, stdout } = run(["parse", corpusPath("laurel/record-execve.txt")]);
+    expect(status).toBe(0);
+    const events = stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    const exec = events.find((e) => e.serial === 15558);
+    expect(Object.keys(exec)).toEqual([
+      "node",
+      "time",
+      "serial",
+      "types",
+      "syscall",
+      "arch",
+      "success",
+      "exit",
+      "pid",
+      "ppid",
+      "auid",
+      "uid",
+      "euid",
+      "ses",
+      "tty",
+      "comm",
+      "exe",
+      "key",
+      "argv",
+      "cwd",
+      "paths",
+      "sockaddr",
+      "summary",
+      "source",
+      "records",
+    ]);
+    expect(exec).toMatchObject({
+      node: "work",
+      time: "2021-03-07T10:50:32.375Z",
+      syscall: "execve",
+      argv: ["whoami"],
+      summary: "user as root executed whoami (cwd /home/user/tmp)",
+      source: { path: corpusPath("laurel/record-execve.txt") },
+    });
+    expect(exec.records[0].fields.syscall).toEqual({ raw: "59", value: "execve" });
+  });
+
+  it("--count counts lines, records, events and malformed per file and in total, gzip and stdin included", () => {
+    const gz = path.join(dir, "msticpy.log.gz");
+    writeFileSync(gz, gzipSync(readCorpus("msticpy/auditd_log.txt")));
+    const { status, stdout } = run(
+      ["parse", "--count", gz, "-"],
+      Buffer.from("type=SYSCALL msg=audit(1.000:1): x=1\nnot audit\n"),
+    );
+    expect(status).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({
+      files: [
+        { path: gz, lines: 1708, records: 1708, events: 938, malformed: 0 },
+        { path: "-", lines: 2, records: 1, events: 1, malformed: 1 },
+      ],
+      lines: 1710,
+      records: 1709,
+      events: 939,
+      malformed: 1,
+    });
+  });
+
+  it("escapes control characters in what it writes to the terminal", () => {
+    const { stderr } = run(["parse", "--count", "-"], Buffer.from("\x1b]0;pwned\x07 not audit\n"));
+    expect(stderr).toContain("-:1: no audit record");
+    const { stdout } = run(
+      ["parse", "-"],
+      Buffer.from("type=USER_CMD msg=audit(1.000:1): msg='cmd=1B5D303B70776E656407 res=success'\n"),
+    );
+    expect(stdout).not.toContain("\x1b");
+    expect(JSON.parse(stdout).summary).toContain("\u001b]0;pwned\u0007");
+  });
+});

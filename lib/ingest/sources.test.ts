@@ -1,0 +1,68 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { gzipSync } from "node:zlib";
+import { afterAll, describe, expect, it } from "vitest";
+import { expandSources, rotationOrder } from "./sources";
+
+const dir = mkdtempSync(path.join(tmpdir(), "auditscope-sources-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function readAll(stream: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("latin1");
+}
+
+describe("rotationOrder", () => {
+  it("puts rotated logs oldest first, the live log last", () => {
+    expect(
+      rotationOrder(["audit.log", "audit.log.1", "audit.log.10", "audit.log.2", "audit.log.3.gz"]),
+    ).toEqual(["audit.log.10", "audit.log.3.gz", "audit.log.2", "audit.log.1", "audit.log"]);
+  });
+});
+
+describe("expandSources", () => {
+  const line = "type=SYSCALL msg=audit(1.000:1): pid=1\n";
+
+  it("reads gzip by its content, whatever the name", async () => {
+    const file = path.join(dir, "looks-plain.log");
+    writeFileSync(file, gzipSync(line));
+    const [source] = expandSources([file]);
+    expect(await readAll(source?.open() as Readable)).toBe(line);
+  });
+
+  it("reads a plain file as it is", async () => {
+    const file = path.join(dir, "plain.log");
+    writeFileSync(file, line);
+    const [source] = expandSources([file]);
+    expect(source?.size).toBe(line.length);
+    expect(await readAll(source?.open() as Readable)).toBe(line);
+  });
+
+  it("expands a directory of rotated logs oldest first, skipping hidden files", () => {
+    const rotated = path.join(dir, "rotated");
+    writeFileSync(path.join(dir, "x"), "");
+    rmSync(rotated, { recursive: true, force: true });
+    mkdirSync(rotated);
+    for (const name of ["audit.log", "audit.log.1", "audit.log.2", ".hidden"])
+      writeFileSync(path.join(rotated, name), line);
+    expect(expandSources([rotated]).map((s) => path.basename(s.path))).toEqual([
+      "audit.log.2",
+      "audit.log.1",
+      "audit.log",
+    ]);
+  });
+
+  it("reads stdin for -", async () => {
+    const [source] = expandSources(["-"], Readable.from([Buffer.from(gzipSync(line))]));
+    expect(source?.path).toBe("-");
+    expect(await readAll(source?.open() as Readable)).toBe(line);
+  });
+
+  it("reads an empty input as empty", async () => {
+    const [source] = expandSources(["-"], Readable.from([]));
+    expect(await readAll(source?.open() as Readable)).toBe("");
+  });
+});
