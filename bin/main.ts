@@ -1,6 +1,9 @@
 import { UsageError } from "../lib/cli/usage-error";
+import { datasetsCommand } from "./commands/datasets";
+import { ingestCommand } from "./commands/ingest";
 import { parseCommand } from "./commands/parse";
 import { serveCommand } from "./commands/serve";
+import { statsCommand } from "./commands/stats";
 
 interface Command {
   summary: string;
@@ -12,6 +15,12 @@ const commands: Record<string, Command> = {
     summary: "print audit logs as JSON Lines, one event per line (or --count them)",
     run: parseCommand,
   },
+  ingest: {
+    summary: "parse audit logs into the event store (a new dataset, or --dataset ID)",
+    run: ingestCommand,
+  },
+  datasets: { summary: "list the datasets", run: datasetsCommand },
+  stats: { summary: "print a dataset's counts as JSON", run: statsCommand },
   serve: { summary: "apply migrations, build if needed and serve the dashboard", run: serveCommand },
 };
 

@@ -1,6 +1,6 @@
 import { createReadStream, type Dirent, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { PassThrough, type Readable } from "node:stream";
+import { PassThrough, type Readable, Transform } from "node:stream";
 import { createGunzip } from "node:zlib";
 
 export interface Source {
@@ -8,7 +8,8 @@ export interface Source {
   path: string;
   /** Size on disk (compressed size for .gz); null for stdin. */
   size: number | null;
-  open: () => Readable;
+  /** The content, decompressed; `onBytes` hears of every raw byte read (for progress). */
+  open: (onBytes?: (count: number) => void) => Readable;
 }
 
 const ROTATED = /^(.*?)(?:\.(\d+))?(\.gz)?$/;
@@ -54,8 +55,24 @@ export function decompressIfGzip(input: Readable): Readable {
   return out;
 }
 
+function counted(input: Readable, onBytes?: (count: number) => void): Readable {
+  if (!onBytes) return input;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      onBytes(chunk.length);
+      done(null, chunk);
+    },
+  });
+  input.on("error", (error) => counter.destroy(error));
+  return input.pipe(counter);
+}
+
 function fileSource(given: string): Source {
-  return { path: given, size: statSync(given).size, open: () => decompressIfGzip(createReadStream(given)) };
+  return {
+    path: given,
+    size: statSync(given).size,
+    open: (onBytes) => decompressIfGzip(counted(createReadStream(given), onBytes)),
+  };
 }
 
 /** Files, directories of rotated logs (oldest first) and `-` for stdin, in the order given. */
@@ -63,7 +80,7 @@ export function expandSources(paths: string[], stdin: Readable = process.stdin):
   const sources: Source[] = [];
   for (const given of paths) {
     if (given === "-") {
-      sources.push({ path: "-", size: null, open: () => decompressIfGzip(stdin) });
+      sources.push({ path: "-", size: null, open: (onBytes) => decompressIfGzip(counted(stdin, onBytes)) });
       continue;
     }
     const stat = statSync(given);

@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import Database from "better-sqlite3";
+import { markInterruptedIngests } from "./datasets";
 import { PrismaClient } from "./generated/client";
 import { applyMigrations } from "./migrate";
 
@@ -24,6 +25,7 @@ export function openDatabase(file: string = databasePath()): Database.Database {
   db.pragma("foreign_keys = ON");
   db.pragma("synchronous = NORMAL");
   applyMigrations(db);
+  markInterruptedIngests(db);
   return db;
 }
 
