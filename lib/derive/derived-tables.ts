@@ -1,0 +1,36 @@
+import { ProcessTracker } from "./processes";
+import { SessionTracker } from "./sessions";
+import { ttyRow } from "./tty";
+import type { DeriveInput, DerivedRows, SessionRow } from "./types";
+
+export type { DeriveInput, DerivedRows, ProcessRow, SessionKind, SessionRow, TtyRow } from "./types";
+
+export interface DerivedTablesOptions {
+  /** Id of the first process row (ids are sequential); default 1. */
+  firstProcessId?: number;
+}
+
+/**
+ * Turns parsed events, fed in log order, into rows of the derived tables. Pure: no I/O. Memory
+ * holds per-(node, pid) process state and per-(node, ses) aggregates, never per-event lists.
+ */
+export class DerivedTables {
+  private readonly processes: ProcessTracker;
+  private readonly sessionTracker = new SessionTracker();
+
+  constructor(options: DerivedTablesOptions = {}) {
+    this.processes = new ProcessTracker(options.firstProcessId ?? 1);
+  }
+
+  /** Feeds one event; returns rows ready to write now (process rows are final when emitted). */
+  add(input: DeriveInput): DerivedRows {
+    this.sessionTracker.add(input);
+    const tty = ttyRow(input);
+    return { processes: this.processes.add(input), tty: tty === null ? [] : [tty] };
+  }
+
+  /** Sessions in order of first appearance; complete only once the whole input was added. */
+  sessions(): SessionRow[] {
+    return this.sessionTracker.rows();
+  }
+}

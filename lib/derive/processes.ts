@@ -1,0 +1,239 @@
+import type { EventFacts } from "../audit/event-facts";
+import type { DeriveInput, ProcessRow } from "./types";
+
+export const EXEC_SYSCALLS: ReadonlySet<string> = new Set(["execve", "execveat"]);
+/** Syscalls whose successful return value is the pid of a new process. */
+const FORK_SYSCALLS: ReadonlySet<string> = new Set(["clone", "clone3", "fork", "vfork"]);
+const INIT_PID = 1;
+
+export function isExec(facts: EventFacts): boolean {
+  return facts.syscall !== null && EXEC_SYSCALLS.has(facts.syscall);
+}
+
+/**
+ * Did the exec replace the process image? The kernel's return value decides (0, or -errno);
+ * `success` is the fallback when the exit value is missing or interpreted text.
+ */
+function execReplacedImage(facts: EventFacts): boolean {
+  return facts.exit !== null ? facts.exit === 0 : facts.success !== false;
+}
+
+/** What a pid currently runs, as far as the log has shown: its latest exec, or a placeholder. */
+interface Entry {
+  id: number;
+  /** ppid as reported by the exec (null for a placeholder whose parent is unknown). */
+  ppid: number | null;
+  /** The parent actually linked (differs from ppid when the exec reported a reparented process). */
+  linkedPpid: number | null;
+  parentId: number | null;
+  /** Latest time this entry was created or referenced: older records about the pid are stale. */
+  lastMs: number;
+  placeholder: boolean;
+}
+
+/** Evidence about a pid seen after its entry was set: a fork that created it, or its ppid in some record. */
+interface Lineage {
+  parent: number;
+  fromFork: boolean;
+  ses: number | null;
+  auid: number | null;
+  timeMs: number;
+}
+
+interface NodeState {
+  entries: Map<number, Entry>;
+  lineage: Map<number, Lineage>;
+}
+
+/**
+ * The process tree, built one event at a time. Only per-(node, pid) state is kept — the pid's
+ * current entry and any newer lineage evidence — so memory is bounded by the pid space, not the log.
+ */
+export class ProcessTracker {
+  private nextId: number;
+  private readonly nodes = new Map<string, NodeState>();
+
+  constructor(firstProcessId = 1) {
+    this.nextId = firstProcessId;
+  }
+
+  /** Rows for this event: placeholders first, then the exec's row. */
+  add(input: DeriveInput): ProcessRow[] {
+    const { facts, timeMs } = input;
+    const state = this.state(input.node);
+    const rows: ProcessRow[] = [];
+    const exec = isExec(facts);
+    if (facts.pid !== null && facts.ppid !== null && !exec) {
+      this.observe(state, facts.pid, facts.ppid, facts, timeMs, false);
+    }
+    if (facts.syscall !== null && FORK_SYSCALLS.has(facts.syscall) && facts.pid !== null) {
+      const child = facts.exit;
+      if (facts.success !== false && child !== null && child > 0) {
+        this.observe(state, child, facts.pid, facts, timeMs, true);
+      }
+    }
+    if (exec && facts.pid !== null) this.exec(state, input, facts.pid, rows);
+    return rows;
+  }
+
+  private state(node: string): NodeState {
+    let state = this.nodes.get(node);
+    if (state === undefined) {
+      state = { entries: new Map(), lineage: new Map() };
+      this.nodes.set(node, state);
+    }
+    return state;
+  }
+
+  /** Records that `pid` had parent `parent` at `timeMs` (born by fork, or reported as ppid). */
+  private observe(
+    state: NodeState,
+    pid: number,
+    parent: number,
+    facts: EventFacts,
+    timeMs: number,
+    fromFork: boolean,
+  ): void {
+    const entry = state.entries.get(pid);
+    // Not newer than what we know: a late record about the current image (reordered logs).
+    if (entry !== undefined && timeMs <= entry.lastMs) return;
+    if (!fromFork && entry !== undefined) {
+      if (entry.placeholder && entry.ppid === null) {
+        // Learnt the placeholder's parent: later execs of the pid can chain from it.
+        entry.ppid = entry.linkedPpid = parent;
+        return;
+      }
+      if (parent === entry.ppid || parent === entry.linkedPpid) return;
+    }
+    const known = state.lineage.get(pid);
+    // A fork is a birth and always wins. A changed ppid other than init means a different process
+    // (pid reuse); a change to init is reparenting, so the original parent is kept.
+    if (fromFork || known === undefined || (known.parent !== parent && parent !== INIT_PID)) {
+      state.lineage.set(pid, { parent, fromFork, ses: facts.ses, auid: facts.auid, timeMs });
+    }
+  }
+
+  private exec(state: NodeState, input: DeriveInput, pid: number, rows: ProcessRow[]): void {
+    const { facts, timeMs } = input;
+    const reported = facts.ppid === pid ? null : facts.ppid;
+    const entry = state.entries.get(pid);
+    const lineage = state.lineage.get(pid);
+    const parentPid = reported === null ? null : linkedParent(reported, lineage, facts);
+    const sameProcess = entry !== undefined && !supersedes(lineage, entry);
+    const chained =
+      sameProcess &&
+      entry.ppid !== null &&
+      (reported === entry.ppid ||
+        reported === entry.linkedPpid ||
+        parentPid === entry.ppid ||
+        parentPid === entry.linkedPpid);
+    const parentId = chained
+      ? entry.parentId
+      : parentPid === null
+        ? null
+        : this.resolve(state, parentPid, input, rows);
+    const row: ProcessRow = {
+      id: this.nextId++,
+      eventId: input.eventId,
+      parentId,
+      chainPrevId: chained ? entry.id : null,
+      node: input.node,
+      pid,
+      ppid: facts.ppid,
+      ses: facts.ses,
+      auid: facts.auid,
+      uid: facts.uid,
+      euid: facts.euid,
+      exe: facts.exe,
+      comm: facts.comm,
+      argv: argvJson(facts),
+      cwd: facts.cwd,
+      timeMs,
+      success: facts.success,
+      placeholder: false,
+    };
+    rows.push(row);
+    // A failed exec leaves the old image running: it stays the target of lookups.
+    if (!execReplacedImage(facts)) return;
+    state.entries.set(pid, {
+      id: row.id,
+      ppid: reported,
+      linkedPpid: parentPid,
+      parentId,
+      lastMs: timeMs,
+      placeholder: false,
+    });
+    state.lineage.delete(pid);
+  }
+
+  /** The id that `pid` stands for now, creating (and emitting) a placeholder when it has none. */
+  private resolve(state: NodeState, pid: number, child: DeriveInput, rows: ProcessRow[]): number {
+    const current = this.current(state, pid, child.timeMs);
+    if (current !== null) return current;
+    const lineage = state.lineage.get(pid);
+    const placeholder: ProcessRow = {
+      id: this.nextId++,
+      eventId: null,
+      // Only an already known parent is linked: no chains of placeholders up the tree.
+      parentId: lineage === undefined ? null : this.current(state, lineage.parent, child.timeMs),
+      chainPrevId: null,
+      node: child.node,
+      pid,
+      ppid: lineage?.parent ?? null,
+      // Without better knowledge the child's session, so the session's tree shows its root.
+      ses: lineage === undefined ? child.facts.ses : lineage.ses,
+      auid: lineage === undefined ? child.facts.auid : lineage.auid,
+      uid: null,
+      euid: null,
+      exe: null,
+      comm: null,
+      argv: null,
+      cwd: null,
+      timeMs: lineage?.fromFork ? lineage.timeMs : null,
+      success: null,
+      placeholder: true,
+    };
+    rows.push(placeholder);
+    state.entries.set(pid, {
+      id: placeholder.id,
+      ppid: placeholder.ppid,
+      linkedPpid: placeholder.ppid,
+      parentId: placeholder.parentId,
+      lastMs: child.timeMs,
+      placeholder: true,
+    });
+    state.lineage.delete(pid);
+    return placeholder.id;
+  }
+
+  /** The id of pid's current entry, unless newer lineage shows it is another process now. */
+  private current(state: NodeState, pid: number, timeMs: number): number | null {
+    const entry = state.entries.get(pid);
+    if (entry === undefined || supersedes(state.lineage.get(pid), entry)) return null;
+    entry.lastMs = Math.max(entry.lastMs, timeMs);
+    return entry.id;
+  }
+}
+
+/** Does lineage recorded after `entry` describe a different process with the same pid? */
+function supersedes(lineage: Lineage | undefined, entry: Entry): boolean {
+  if (lineage === undefined) return false;
+  if (lineage.fromFork) return true;
+  return lineage.parent !== INIT_PID && lineage.parent !== entry.ppid && lineage.parent !== entry.linkedPpid;
+}
+
+/**
+ * The parent to link an exec to. An orphan reports its new parent (init) rather than the one
+ * that forked it; lineage from the same session recovers the original. A fork record is trusted
+ * for any reported parent, a mere ppid sighting only against init.
+ */
+function linkedParent(reported: number, lineage: Lineage | undefined, facts: EventFacts): number {
+  if (lineage === undefined || lineage.parent === reported || lineage.ses !== facts.ses) return reported;
+  if (lineage.fromFork) return lineage.parent;
+  return reported === INIT_PID && facts.ses !== null ? lineage.parent : reported;
+}
+
+function argvJson(facts: EventFacts): string | null {
+  const argv = facts.argv ?? facts.proctitle;
+  return argv === null ? null : JSON.stringify(argv);
+}

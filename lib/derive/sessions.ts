@@ -1,0 +1,262 @@
+import type { EventFacts } from "../audit/event-facts";
+import { isExec } from "./processes";
+import type { DeriveInput, SessionKind, SessionRow } from "./types";
+
+/** Program (exe basename, else comm) → the kind of session it opens. */
+const KIND_BY_PROGRAM: ReadonlyMap<string, SessionKind> = new Map([
+  ["sshd", "sshd"],
+  ["sshd-session", "sshd"], // OpenSSH >= 9.8 runs the session in a separate binary
+  ["cron", "cron"],
+  ["crond", "cron"],
+  ["login", "login"],
+  ["su", "su"],
+  ["sudo", "sudo"],
+  ["sudoedit", "sudo"],
+  ["systemd", "systemd"],
+  ["(systemd)", "systemd"], // comm of the user manager while it runs PAM
+]);
+
+/**
+ * su and sudo keep the caller's session (they do not set the login uid), so their records inside
+ * a session say nothing about how it began: they only name a session nothing else explains.
+ */
+const BORROWED_KINDS: ReadonlySet<SessionKind> = new Set(["su", "sudo"]);
+
+/**
+ * User-space records about a login, ranked as evidence of how the session began: the kernel's
+ * LOGIN first, then the PAM records in the order a login emits them.
+ */
+const LOGIN_RECORD_RANK: ReadonlyMap<string, number> = new Map([
+  ["LOGIN", 0],
+  ["USER_LOGIN", 1],
+  ["USER_START", 2],
+  ["CRED_ACQ", 3],
+  ["USER_ACCT", 4],
+  ["USER_AUTH", 4],
+  ["CRED_REFR", 5],
+  ["USER_END", 6],
+  ["USER_LOGOUT", 6],
+  ["CRED_DISP", 6],
+]);
+const START_TYPES: ReadonlySet<string> = new Set(["LOGIN", "USER_START", "USER_LOGIN"]);
+const END_TYPES: ReadonlySet<string> = new Set(["USER_END", "USER_LOGOUT"]);
+const TTY_TYPES: ReadonlySet<string> = new Set(["TTY", "USER_TTY"]);
+/** Ranks are below this; a source's strength is added in multiples of it. */
+const STRENGTH_STEP = 10;
+/** PAM records of logins not yet bound to a session, kept per pid; failed logins never bind. */
+const MAX_PENDING = 65_536;
+
+/** A value and how good its source was (lower is better); the first of equal sources wins. */
+interface Ranked<T> {
+  value: T;
+  score: number;
+}
+
+/** Login details carried by one user-space record. */
+interface LoginEvidence {
+  kind: SessionKind | null;
+  acct: string | null;
+  addr: string | null;
+  hostname: string | null;
+  terminal: string | null;
+  rank: number;
+}
+
+interface SessionAgg {
+  node: string;
+  ses: number;
+  auid: number | null;
+  auidFromLogin: boolean;
+  /** ENRICHED name and the auid it names (the session's auid may be settled later). */
+  auidName: { auid: number; name: string } | null;
+  /** pid of the process whose LOGIN record opened the session. */
+  loginPid: number | null;
+  kind: Ranked<SessionKind> | null;
+  acct: Ranked<string> | null;
+  addr: Ranked<string> | null;
+  hostname: Ranked<string> | null;
+  terminal: Ranked<string> | null;
+  startMs: number | null;
+  endMs: number | null;
+  firstMs: number;
+  events: number;
+  execs: number;
+  failures: number;
+  hasTty: boolean;
+}
+
+function programKind(facts: EventFacts): SessionKind | null {
+  const base = facts.exe?.slice(facts.exe.lastIndexOf("/") + 1);
+  return (
+    (base === undefined ? undefined : KIND_BY_PROGRAM.get(base)) ??
+    (facts.comm === null ? undefined : KIND_BY_PROGRAM.get(facts.comm)) ??
+    null
+  );
+}
+
+/** /dev/pts/0 and pts/0 name the same terminal. */
+function normalizeTerminal(terminal: string | null): string | null {
+  return terminal?.startsWith("/dev/") ? terminal.slice(5) : terminal;
+}
+
+function loginEvidence(facts: EventFacts): LoginEvidence | null {
+  let rank: number | undefined;
+  for (const type of facts.types) {
+    const r = LOGIN_RECORD_RANK.get(type);
+    if (r !== undefined && (rank === undefined || r < rank)) rank = r;
+  }
+  if (rank === undefined) return null;
+  return {
+    kind: programKind(facts),
+    acct: facts.acct,
+    addr: facts.addr,
+    hostname: facts.hostname,
+    terminal: normalizeTerminal(facts.terminal),
+    rank,
+  };
+}
+
+function offer<T>(current: Ranked<T> | null, value: T | null, score: number): Ranked<T> | null {
+  return value === null || (current !== null && current.score <= score) ? current : { value, score };
+}
+
+/** Per-(node, ses) aggregates; complete once the whole log has been added. */
+export class SessionTracker {
+  private readonly sessions = new Map<string, SessionAgg>();
+  /** Evidence from PAM records that precede LOGIN (their ses is still unset), by node and pid. */
+  private readonly pending = new Map<string, LoginEvidence>();
+
+  add(input: DeriveInput): void {
+    const { facts, node, timeMs } = input;
+    const evidence = loginEvidence(facts);
+    if (facts.ses === null) {
+      if (evidence !== null && facts.pid !== null) this.remember(`${node}\0${facts.pid}`, evidence);
+      return;
+    }
+    const session = this.session(node, facts.ses, timeMs);
+    session.firstMs = Math.min(session.firstMs, timeMs);
+    session.events++;
+    if (isExec(facts)) session.execs++;
+    if (facts.success === false) session.failures++;
+    if (facts.types.some((t) => TTY_TYPES.has(t))) session.hasTty = true;
+
+    const isLogin = facts.types.includes("LOGIN");
+    if (isLogin) {
+      // LOGIN carries the new auid and ses; what came before belonged to the old ones.
+      session.auid = facts.auid;
+      session.auidFromLogin = true;
+      session.loginPid = facts.pid;
+      if (facts.pid !== null) {
+        const key = `${node}\0${facts.pid}`;
+        const before = this.pending.get(key);
+        this.pending.delete(key);
+        if (before !== undefined) this.apply(session, before, true);
+      }
+    } else if (session.auid === null && !session.auidFromLogin) {
+      session.auid = facts.auid;
+    }
+    if (facts.auidName !== null && facts.auid !== null && (session.auidName === null || isLogin)) {
+      session.auidName = { auid: facts.auid, name: facts.auidName };
+    }
+    if (evidence === null) return;
+    const own = this.apply(session, evidence, facts.pid !== null && facts.pid === session.loginPid);
+    if (!own) return;
+    const type = facts.types.find((t) => START_TYPES.has(t) || END_TYPES.has(t));
+    if (type !== undefined && START_TYPES.has(type)) {
+      session.startMs = session.startMs === null ? timeMs : Math.min(session.startMs, timeMs);
+    } else if (type !== undefined) {
+      session.endMs = session.endMs === null ? timeMs : Math.max(session.endMs, timeMs);
+    }
+  }
+
+  /** Sessions in order of first appearance. */
+  rows(): SessionRow[] {
+    return Array.from(this.sessions.values(), (s) => ({
+      node: s.node,
+      ses: s.ses,
+      auid: s.auid,
+      userName: (s.auidName?.auid === s.auid ? s.auidName?.name : null) ?? s.acct?.value ?? null,
+      kind: s.kind?.value ?? "unknown",
+      addr: s.addr?.value ?? null,
+      hostname: s.hostname?.value ?? null,
+      terminal: s.terminal?.value ?? null,
+      startMs: s.startMs ?? s.firstMs,
+      endMs: s.endMs,
+      events: s.events,
+      execs: s.execs,
+      failures: s.failures,
+      hasTty: s.hasTty,
+    }));
+  }
+
+  /**
+   * Folds one record's login details into the session. Returns whether the record belongs to
+   * the login itself (its process, or a login program) rather than to su/sudo run inside it.
+   */
+  private apply(session: SessionAgg, evidence: LoginEvidence, byLoginProcess: boolean): boolean {
+    const borrowed = evidence.kind !== null && BORROWED_KINDS.has(evidence.kind);
+    const own = !borrowed && (evidence.kind !== null || byLoginProcess);
+    const strength = own ? (evidence.kind !== null ? 0 : 1) : 2;
+    const score = strength * STRENGTH_STEP + evidence.rank;
+    session.kind = offer(session.kind, evidence.kind, score);
+    // The user's terminal is the same whoever reports it; acct and addr of su/sudo name the target.
+    session.terminal = offer(session.terminal, evidence.terminal, score);
+    if (own) {
+      session.acct = offer(session.acct, evidence.acct, score);
+      session.addr = offer(session.addr, evidence.addr, score);
+      session.hostname = offer(session.hostname, evidence.hostname, score);
+    }
+    return own;
+  }
+
+  private remember(key: string, evidence: LoginEvidence): void {
+    const before = this.pending.get(key);
+    // Keep the best fields per pid: a LOGIN will take them all.
+    const merged: LoginEvidence =
+      before === undefined
+        ? evidence
+        : {
+            kind: before.kind ?? evidence.kind,
+            acct: before.acct ?? evidence.acct,
+            addr: before.addr ?? evidence.addr,
+            hostname: before.hostname ?? evidence.hostname,
+            terminal: before.terminal ?? evidence.terminal,
+            rank: Math.min(before.rank, evidence.rank),
+          };
+    this.pending.delete(key);
+    this.pending.set(key, merged);
+    if (this.pending.size > MAX_PENDING) {
+      const oldest = this.pending.keys().next();
+      if (!oldest.done) this.pending.delete(oldest.value);
+    }
+  }
+
+  private session(node: string, ses: number, timeMs: number): SessionAgg {
+    const key = `${node}\0${ses}`;
+    let session = this.sessions.get(key);
+    if (session === undefined) {
+      session = {
+        node,
+        ses,
+        auid: null,
+        auidFromLogin: false,
+        auidName: null,
+        loginPid: null,
+        kind: null,
+        acct: null,
+        addr: null,
+        hostname: null,
+        terminal: null,
+        startMs: null,
+        endMs: null,
+        firstMs: timeMs,
+        events: 0,
+        execs: 0,
+        failures: 0,
+        hasTty: false,
+      };
+      this.sessions.set(key, session);
+    }
+    return session;
+  }
+}
