@@ -61,7 +61,7 @@ export interface IngestOptions {
 export const MALFORMED_KEPT = 10_000;
 /** A file with no audit record in its first this-many non-empty lines is not an audit log. */
 const SNIFF_LINES = 1000;
-const PROGRESS_MS = 200;
+const PROGRESS_MS = 100;
 
 class Refusal extends Error {}
 class Cancelled extends Error {}

@@ -1,0 +1,229 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type Database from "better-sqlite3";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { getDatasetStats } from "../queries/get-dataset-stats";
+import { closeStore, openDatabase, openStore } from "../store/db";
+import {
+  aureportAvailable,
+  aureportEventKeys,
+  corpusAvailable,
+  corpusPath,
+  readCorpus,
+} from "../testing/corpus";
+import { ingest } from "./ingest";
+import { expandSources } from "./sources";
+
+const dir = mkdtempSync(path.join(tmpdir(), "auditscope-ingest-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let db: Database.Database;
+let dbFile: string;
+let counter = 0;
+beforeEach(() => {
+  dbFile = path.join(dir, `t${counter++}.db`);
+  db = openDatabase(dbFile);
+});
+afterEach(() => db.close());
+
+const statusOf = (id: number | null) =>
+  db
+    .prepare<[number | null], { status: string; error: string | null }>(
+      `SELECT status, error FROM datasets WHERE id = ?`,
+    )
+    .get(id);
+
+describe.skipIf(!corpusAvailable)("ingest into a real database", () => {
+  it("stores every event once, with raw lines byte for byte", async () => {
+    const file = corpusPath("audit-userspace/test3.log");
+    const result = await ingest(expandSources([file]), { db, name: "test3" });
+    expect(result).toMatchObject({ status: "ready", events: 8, records: 15, malformed: 0 });
+    expect(statusOf(result.dataset)?.status).toBe("ready");
+    const raw = db
+      .prepare<[number], { lines: Buffer }>(
+        `SELECT r.lines FROM event_raw r JOIN events e ON e.id = r.event_id WHERE e.dataset_id = ? ORDER BY e.line`,
+      )
+      .all(result.dataset as number)
+      .flatMap((row) => row.lines.toString("latin1").split("\n"));
+    const original = readCorpus("audit-userspace/test3.log").toString("latin1").trimEnd().split("\n");
+    expect(raw.sort()).toEqual(original.sort());
+  });
+
+  it.skipIf(!aureportAvailable)("counts the events aureport lists (msticpy/auditd_log.txt)", async () => {
+    const file = corpusPath("msticpy/auditd_log.txt");
+    const result = await ingest(expandSources([file]), { db });
+    const keys = db
+      .prepare<[number], { k: string }>(
+        `SELECT serial || '@' || strftime('%Y-%m-%d %H:%M:%S', time_ms / 1000, 'unixepoch') AS k FROM events WHERE dataset_id = ?`,
+      )
+      .all(result.dataset as number)
+      .map((row) => row.k);
+    const theirs = aureportEventKeys(file);
+    // Ours = aureport's + the two NETFILTER_CFG events it skips as malformed (docs/aureport-parity.md).
+    expect(keys.filter((k) => !theirs.has(k)).sort()).toEqual([
+      "324@2019-03-02 00:15:18",
+      "929@2019-03-02 00:45:20",
+    ]);
+    expect([...theirs].filter((k) => !keys.includes(k))).toEqual([]);
+  });
+
+  it("adds nothing when a file already in the dataset is ingested again, and dedupes events across files", async () => {
+    const file = corpusPath("msticpy/auditd_log.txt");
+    const first = await ingest(expandSources([file]), { db });
+    const again = await ingest(expandSources([file]), { db, dataset: first.dataset as number });
+    expect(again).toMatchObject({ status: "ready", events: 0 });
+    // The same content under another name is another file, but its events are already there.
+    const copy = path.join(dir, "copy.log");
+    writeFileSync(copy, Buffer.concat([readCorpus("msticpy/auditd_log.txt"), Buffer.from("\n")]));
+    await ingest(expandSources([copy]), { db, dataset: first.dataset as number });
+    const count = db
+      .prepare<[number], { n: number }>(`SELECT count(*) AS n FROM events WHERE dataset_id = ?`)
+      .get(first.dataset as number);
+    expect(count?.n).toBe(938);
+    expect(statusOf(first.dataset)?.status).toBe("ready");
+  });
+
+  it("refuses a PNG and an empty file with a reason naming them, and still ingests the rest", async () => {
+    const png = path.join(dir, "x.png");
+    writeFileSync(
+      png,
+      Buffer.from("89504E470D0A1A0A0000000D49484452000000100000001008060000001FF3FF61", "hex"),
+    );
+    const empty = path.join(dir, "empty.log");
+    writeFileSync(empty, "");
+    const csv = path.join(dir, "data.csv");
+    writeFileSync(csv, Array.from({ length: 1200 }, (_, i) => `${i},a,b`).join("\n"));
+    const result = await ingest(expandSources([png, empty, csv, corpusPath("audit-userspace/test.log")]), {
+      db,
+    });
+    expect(result.files.map((f) => f.refused)).toEqual([
+      `${png} is not an audit log (no audit records in its first 1000 lines)`,
+      `${empty} is not an audit log (it is empty)`,
+      `${csv} is not an audit log (no audit records in its first 1000 lines)`,
+      null,
+    ]);
+    expect(result).toMatchObject({ status: "ready", events: 7 });
+    const files = db
+      .prepare<[number], { path: string }>(`SELECT path FROM source_files WHERE dataset_id = ?`)
+      .all(result.dataset as number);
+    expect(files.map((f) => f.path)).toEqual([corpusPath("audit-userspace/test.log")]);
+  });
+
+  it("creates nothing when every file is refused", async () => {
+    const png = path.join(dir, "only.png");
+    writeFileSync(png, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0]));
+    const result = await ingest(expandSources([png]), { db });
+    expect(result).toMatchObject({ dataset: null, status: "refused" });
+    expect(db.prepare(`SELECT count(*) AS n FROM datasets`).get()).toEqual({ n: 0 });
+  });
+
+  it("keeps malformed lines with file, line and reason, and counts them", async () => {
+    const file = path.join(dir, "mixed.log");
+    writeFileSync(
+      file,
+      `${readCorpus("audit-userspace/test.log").toString("latin1")}this is not a record\x1b[31m\n`,
+    );
+    const result = await ingest(expandSources([file]), { db });
+    expect(result).toMatchObject({ status: "ready", malformed: 1, events: 7 });
+    const rows = db
+      .prepare(`SELECT line, code, excerpt FROM malformed_lines WHERE dataset_id = ?`)
+      .all(result.dataset);
+    expect(rows).toEqual([
+      { line: 13, code: "no-audit-record", excerpt: Buffer.from("this is not a record\x1b[31m", "latin1") },
+    ]);
+  });
+
+  it("derives sessions, processes and TTY rows", async () => {
+    const result = await ingest(expandSources([corpusPath("go-libaudit/auparse/audit-rhel7.log")]), { db });
+    const store = openStore(dbFile);
+    try {
+      const stats = getDatasetStats(store, result.dataset as number);
+      expect(stats).toMatchObject({ ttyRecords: 3, events: 46, malformed: 1 });
+      expect(stats?.sessions).toBeGreaterThan(0);
+      const lines = db
+        .prepare<[number], { lines: string }>(
+          `SELECT lines FROM tty_input WHERE dataset_id = ? ORDER BY time_ms`,
+        )
+        .all(result.dataset as number);
+      expect(lines.map((l) => (JSON.parse(l.lines) as { text: string }[]).map((x) => x.text))).toContainEqual(
+        ["su - andrew_kroh"],
+      );
+    } finally {
+      await closeStore(store);
+    }
+  });
+
+  it("marks a dataset cancelled when the signal aborts, never ready", async () => {
+    const controller = new AbortController();
+    const big = path.join(dir, "cancel.log");
+    writeFileSync(
+      big,
+      Buffer.concat(Array.from({ length: 4 }, () => readCorpus("selinux/sepolgen/test_data/httpd.log"))),
+    );
+    const result = await ingest(expandSources([big]), {
+      db,
+      signal: controller.signal,
+      batchEvents: 500,
+      onProgress: (progress) => {
+        if (progress.events > 2000) controller.abort();
+      },
+    });
+    expect(result.status).toBe("cancelled");
+    expect(result.dataset).not.toBeNull();
+    expect(statusOf(result.dataset)?.status).toBe("cancelled");
+  });
+});
+
+describe.skipIf(!corpusAvailable)("an ingest killed mid-way", () => {
+  it("is marked interrupted at the next start, and the rest of the database is intact", async () => {
+    const big = path.join(dir, "big.log");
+    const piece = readCorpus("selinux/sepolgen/test_data/httpd.log");
+    writeFileSync(big, Buffer.concat(Array.from({ length: 6 }, () => piece)));
+    const before = await ingest(expandSources([corpusPath("audit-userspace/test.log")]), {
+      db,
+      name: "kept",
+    });
+    db.close();
+
+    const child = spawn(path.resolve("bin/auditscope"), ["ingest", "--db", dbFile, "--name", "killed", big], {
+      stdio: "ignore",
+    });
+    await new Promise<void>((resolve, reject) => {
+      const started = Date.now();
+      const poll = setInterval(() => {
+        let size = 0;
+        try {
+          size = statSync(`${dbFile}-wal`).size;
+        } catch {}
+        if (size > 1_000_000) {
+          clearInterval(poll);
+          child.kill("SIGKILL");
+          resolve();
+        } else if (Date.now() - started > 60_000 || child.exitCode !== null) {
+          clearInterval(poll);
+          reject(new Error("the ingest finished or never started writing before it could be killed"));
+        }
+      }, 20);
+    });
+    await new Promise((resolve) => child.once("exit", resolve));
+
+    db = openDatabase(dbFile);
+    const rows = db
+      .prepare<[], { id: number; name: string; status: string }>(
+        `SELECT id, name, status FROM datasets ORDER BY id`,
+      )
+      .all();
+    expect(rows).toEqual([
+      { id: before.dataset, name: "kept", status: "ready" },
+      { id: expect.any(Number), name: "killed", status: "interrupted" },
+    ]);
+    expect(db.prepare(`PRAGMA integrity_check`).get()).toEqual({ integrity_check: "ok" });
+    expect(
+      db
+        .prepare<[number], { n: number }>(`SELECT count(*) AS n FROM events WHERE dataset_id = ?`)
+        .get(before.dataset as number)?.n,
+    ).toBe(7);
+  }, 120_000);
+});
