@@ -1,5 +1,7 @@
 import { connection } from "next/server";
 import { TimeText } from "@/components/time-zone";
+import { escapeInvisible } from "@/lib/format/escape";
+import { formatBytes } from "@/lib/format/numbers";
 import { listDatasets } from "@/lib/queries/list-datasets";
 import { getStore } from "@/lib/store/db";
 
@@ -32,17 +34,41 @@ export default async function DatasetsPage() {
             <tr>
               <th scope="col">Name</th>
               <th scope="col">Status</th>
+              <th scope="col">Hosts</th>
+              <th scope="col">Time range</th>
+              <th scope="col" className="num">
+                Events
+              </th>
+              <th scope="col" className="num">
+                Size
+              </th>
+              <th scope="col" className="num">
+                Unreadable lines
+              </th>
               <th scope="col">Created</th>
             </tr>
           </thead>
           <tbody>
             {datasets.map((dataset) => (
               <tr key={dataset.id}>
-                <td>{dataset.name}</td>
+                <td>{escapeInvisible(dataset.name)}</td>
                 <td>
                   <span className={`status status-${dataset.status}`}>{dataset.status}</span>
-                  {dataset.error ? <span className="muted"> — {dataset.error}</span> : null}
+                  {dataset.error ? <div className="muted small">{escapeInvisible(dataset.error)}</div> : null}
                 </td>
+                <td>{dataset.nodes.length > 0 ? dataset.nodes.map(escapeInvisible).join(", ") : "—"}</td>
+                <td>
+                  {dataset.firstMs !== null && dataset.lastMs !== null ? (
+                    <>
+                      <TimeText ms={dataset.firstMs} /> – <TimeText ms={dataset.lastMs} />
+                    </>
+                  ) : (
+                    "—"
+                  )}
+                </td>
+                <td className="num">{dataset.events.toLocaleString("en-US")}</td>
+                <td className="num">{formatBytes(dataset.bytes)}</td>
+                <td className="num">{dataset.malformed.toLocaleString("en-US")}</td>
                 <td>
                   <TimeText ms={dataset.createdAt.getTime()} />
                 </td>
