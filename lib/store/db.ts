@@ -10,7 +10,7 @@ const BUSY_TIMEOUT_MS = 5000;
 
 /** The database file: `$AUDITSCOPE_DB`, else `data/auditscope.db` under the working directory. */
 export function databasePath(): string {
-  return path.resolve(process.env.AUDITSCOPE_DB || "data/auditscope.db");
+  return path.resolve(/*turbopackIgnore: true*/ process.env.AUDITSCOPE_DB || "data/auditscope.db");
 }
 
 /**
