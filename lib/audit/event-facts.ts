@@ -80,7 +80,7 @@ function firstWith(records: readonly AuditRecord[], name: string): AuditRecord |
 function successOf(primary: AuditRecord | undefined): boolean | null {
   if (!primary) return null;
   const success = primary.fields.get("success");
-  if (success !== undefined) return success === "yes";
+  if (success !== undefined) return unquote(success) === "yes";
   const res = primary.fields.get("res") ?? primary.fields.get("result");
   if (res !== undefined) {
     const value = unquote(res);

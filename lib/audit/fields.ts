@@ -67,7 +67,9 @@ function scan(
       lastWord = text.slice(start, i);
       continue;
     }
-    const key = text.slice(start, i);
+    // Old kernels wrote `old auid=1 new auid=2 old ses=3 new ses=4`; today's form is `old-auid=1 auid=2`.
+    const key = lastWord === "old" ? `old-${text.slice(start, i)}` : text.slice(start, i);
+    const replace = lastWord === "new";
     i++; // past '='
     const valueStart = i;
     const first = i < n ? text.charCodeAt(i) : SPACE;
@@ -80,7 +82,7 @@ function scan(
     } else {
       while (i < n && text.charCodeAt(i) !== SPACE && text.charCodeAt(i) !== CLOSE_BRACE) i++;
     }
-    if (key.length > 0 && !into.has(key)) {
+    if (key.length > 0 && (replace || !into.has(key))) {
       into.set(key, text.slice(valueStart, i));
       if (into.size > maxFields) return false;
     }

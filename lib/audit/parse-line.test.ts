@@ -124,4 +124,14 @@ describe("parseLine: what is not a record", () => {
   it("maps unknown numeric types to UNKNOWN[n], as auparse does", () => {
     expect(record("audit: type=1999 audit(1.000:1): x=1").type).toBe("UNKNOWN[1999]");
   });
+
+  it("reads the old LOGIN form `old auid=… new auid=…` (elastic-beats/filebeat audit-rhel6.log)", () => {
+    const r = record(
+      "type=LOGIN msg=audit(1.000:1): login pid=26125 uid=0 old auid=4294967295 new auid=0 old ses=6793 new ses=12286",
+    );
+    expect(r.fields.get("ses")).toBe("12286");
+    expect(r.fields.get("auid")).toBe("0");
+    expect(r.fields.get("old-ses")).toBe("6793");
+    expect(r.fields.get("old-auid")).toBe("4294967295");
+  });
 });

@@ -178,9 +178,16 @@ export function summarize(facts: EventFacts): EventSummary {
     (facts.syscall && SYSCALLS[facts.syscall]) || (facts.types[0] && TYPES[facts.types[0]]) || fallback;
   const { action, object = null } = describer(facts);
   const actor = actorOf(facts);
-  const result = facts.success === null ? null : facts.success ? "success" : "failed";
-  const text =
-    [actor, action, object].filter((part) => part !== null && part !== "").join(" ") +
-    (result === "failed" && !/^fail|refused|denied/.test(action) ? " (failed)" : "");
-  return { actor, action, object: object || null, result, text };
+  const result: EventSummary["result"] = facts.success === null ? null : facts.success ? "success" : "failed";
+  const parts = { actor, action, object: object || null, result };
+  return { ...parts, text: summaryText(parts) };
+}
+
+/** The one-line text of a summary; the store keeps only the parts and rebuilds it with this. */
+export function summaryText(parts: Omit<EventSummary, "text">): string {
+  const failed = parts.result === "failed" && !/^fail|refused|denied/.test(parts.action);
+  return (
+    [parts.actor, parts.action, parts.object].filter((part) => part !== null && part !== "").join(" ") +
+    (failed ? " (failed)" : "")
+  );
 }

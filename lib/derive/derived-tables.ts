@@ -1,9 +1,9 @@
 import { ProcessTracker } from "./processes";
 import { SessionTracker } from "./sessions";
 import { ttyRow } from "./tty";
-import type { DeriveInput, DerivedRows, SessionRow } from "./types";
+import type { DerivedRows, DeriveInput, SessionRow } from "./types";
 
-export type { DeriveInput, DerivedRows, ProcessRow, SessionKind, SessionRow, TtyRow } from "./types";
+export type { DerivedRows, DeriveInput, ProcessRow, SessionKind, SessionRow, TtyRow } from "./types";
 
 export interface DerivedTablesOptions {
   /** Id of the first process row (ids are sequential); default 1. */

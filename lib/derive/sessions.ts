@@ -41,6 +41,8 @@ const LOGIN_RECORD_RANK: ReadonlyMap<string, number> = new Map([
 const START_TYPES: ReadonlySet<string> = new Set(["LOGIN", "USER_START", "USER_LOGIN"]);
 const END_TYPES: ReadonlySet<string> = new Set(["USER_END", "USER_LOGOUT"]);
 const TTY_TYPES: ReadonlySet<string> = new Set(["TTY", "USER_TTY"]);
+/** What ENRICHED logs write for an id with no name (e.g. a container's shifted root): not a name. */
+const UNNAMED_ID = /^unknown\(\d+\)$/;
 /** Ranks are below this; a source's strength is added in multiples of it. */
 const STRENGTH_STEP = 10;
 /** PAM records of logins not yet bound to a session, kept per pid; failed logins never bind. */
@@ -155,8 +157,9 @@ export class SessionTracker {
     } else if (session.auid === null && !session.auidFromLogin) {
       session.auid = facts.auid;
     }
-    if (facts.auidName !== null && facts.auid !== null && (session.auidName === null || isLogin)) {
-      session.auidName = { auid: facts.auid, name: facts.auidName };
+    const name = facts.auidName !== null && !UNNAMED_ID.test(facts.auidName) ? facts.auidName : null;
+    if (name !== null && facts.auid !== null && (session.auidName === null || isLogin)) {
+      session.auidName = { auid: facts.auid, name };
     }
     if (evidence === null) return;
     const own = this.apply(session, evidence, facts.pid !== null && facts.pid === session.loginPid);
@@ -211,16 +214,16 @@ export class SessionTracker {
 
   private remember(key: string, evidence: LoginEvidence): void {
     const before = this.pending.get(key);
-    // Keep the best fields per pid: a LOGIN will take them all.
+    // One login's records name one program; another program means the pid was reused.
     const merged: LoginEvidence =
-      before === undefined
+      before === undefined || before.kind !== evidence.kind
         ? evidence
         : {
-            kind: before.kind ?? evidence.kind,
-            acct: before.acct ?? evidence.acct,
-            addr: before.addr ?? evidence.addr,
-            hostname: before.hostname ?? evidence.hostname,
-            terminal: before.terminal ?? evidence.terminal,
+            kind: evidence.kind,
+            acct: evidence.acct ?? before.acct,
+            addr: evidence.addr ?? before.addr,
+            hostname: evidence.hostname ?? before.hostname,
+            terminal: evidence.terminal ?? before.terminal,
             rank: Math.min(before.rank, evidence.rank),
           };
     this.pending.delete(key);

@@ -6,6 +6,7 @@ import type Database from "better-sqlite3";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { getDatasetStats } from "../queries/get-dataset-stats";
 import { closeStore, openDatabase, openStore } from "../store/db";
+import { readEventRaw } from "../store/raw-lines";
 import {
   aureportAvailable,
   aureportEventKeys,
@@ -41,12 +42,10 @@ describe.skipIf(!corpusAvailable)("ingest into a real database", () => {
     const result = await ingest(expandSources([file]), { db, name: "test3" });
     expect(result).toMatchObject({ status: "ready", events: 8, records: 15, malformed: 0 });
     expect(statusOf(result.dataset)?.status).toBe("ready");
-    const raw = db
-      .prepare<[number], { lines: Buffer }>(
-        `SELECT r.lines FROM event_raw r JOIN events e ON e.id = r.event_id WHERE e.dataset_id = ? ORDER BY e.line`,
-      )
-      .all(result.dataset as number)
-      .flatMap((row) => row.lines.toString("latin1").split("\n"));
+    const ids = db
+      .prepare<[number], { id: number }>(`SELECT id FROM events WHERE dataset_id = ? ORDER BY line`)
+      .all(result.dataset as number);
+    const raw = ids.flatMap(({ id }) => (readEventRaw(db, id) as Buffer).toString("latin1").split("\n"));
     const original = readCorpus("audit-userspace/test3.log").toString("latin1").trimEnd().split("\n");
     expect(raw.sort()).toEqual(original.sort());
   });
@@ -165,7 +164,6 @@ describe.skipIf(!corpusAvailable)("ingest into a real database", () => {
     const result = await ingest(expandSources([big]), {
       db,
       signal: controller.signal,
-      batchEvents: 500,
       onProgress: (progress) => {
         if (progress.events > 2000) controller.abort();
       },

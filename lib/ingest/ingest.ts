@@ -1,14 +1,12 @@
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import type Database from "better-sqlite3";
-import { eventFacts } from "../audit/event-facts";
-import { AuditParser } from "../audit/parser";
-import { summarize } from "../audit/summary";
-import type { AuditEvent, LineFormat, Malformed, ParserLimits } from "../audit/types";
-import { DerivedTables } from "../derive/derived-tables";
+import type { LineFormat, ParserLimits } from "../audit/types";
 import { claimDataset, createDataset, setDatasetStatus } from "../store/datasets";
-import { type EventRow, EventWriter } from "../store/event-writer";
-import { eventRow } from "./event-row";
+import { EventWriter } from "../store/event-writer";
+import { datasetIdBase, ID_STRIDE } from "./ids";
+import { inlineChannel, type ParseChannel, workerChannel } from "./parse-channel";
+import { type FileStats, type ParseMessage, SNIFF_LINES } from "./parse-side";
 import type { Source } from "./sources";
 
 export interface IngestProgress {
@@ -53,17 +51,20 @@ export interface IngestOptions {
   onProgress?: (progress: IngestProgress) => void;
   signal?: AbortSignal;
   limits?: Partial<ParserLimits>;
-  /** Events per write transaction. */
-  batchEvents?: number;
+  /** Parse in a worker thread (the default); inline parsing is for tests of that path. */
+  worker?: boolean;
 }
 
-/** Only this many malformed lines are kept per dataset; the true total is counted. */
-export const MALFORMED_KEPT = 10_000;
-/** A file with no audit record in its first this-many non-empty lines is not an audit log. */
-const SNIFF_LINES = 1000;
 const PROGRESS_MS = 100;
+/** Bytes handed to the parser and not yet written back: bounds memory when the disk outruns SQLite. */
+const MAX_IN_FLIGHT = 16 * 1024 * 1024;
 
-class Refusal extends Error {}
+const REFUSALS = {
+  binary: `no audit records in its first ${SNIFF_LINES} lines`,
+  "no-records": `no audit records in its first ${SNIFF_LINES} lines`,
+  empty: "it is empty",
+} as const;
+
 class Cancelled extends Error {}
 
 async function sha256OfFile(path: string): Promise<string> {
@@ -72,84 +73,105 @@ async function sha256OfFile(path: string): Promise<string> {
   return hash.digest("hex");
 }
 
-function looksBinary(chunk: Buffer): boolean {
-  return chunk.subarray(0, 4096).includes(0);
+function nextId(
+  db: Database.Database,
+  table: "events" | "processes" | "raw_blocks",
+  datasetId: number,
+): number {
+  const base = datasetIdBase(datasetId);
+  const sql = {
+    events: "SELECT max(id) AS max FROM events WHERE id >= ? AND id < ?",
+    processes: "SELECT max(id) AS max FROM processes WHERE id >= ? AND id < ?",
+    raw_blocks: "SELECT max(id) AS max FROM raw_blocks WHERE id >= ? AND id < ?",
+  }[table];
+  const max =
+    db.prepare<[number, number], { max: number | null }>(sql).get(base, base + ID_STRIDE)?.max ?? null;
+  return max === null ? base + 1 : max + 1;
+}
+
+/** Settles when the parse side answers; rejects when it fails. */
+class Replies {
+  private waiting: { resolve: (message: ParseMessage) => void; reject: (error: Error) => void } | null = null;
+  private queue: ParseMessage[] = [];
+  private failure: Error | null = null;
+
+  push = (message: ParseMessage) => {
+    if (this.waiting) {
+      this.waiting.resolve(message);
+      this.waiting = null;
+    } else this.queue.push(message);
+  };
+
+  fail = (error: Error) => {
+    this.failure ??= error;
+    this.waiting?.reject(error);
+    this.waiting = null;
+  };
+
+  drain(): ParseMessage[] {
+    if (this.failure) throw this.failure;
+    const out = this.queue;
+    this.queue = [];
+    return out;
+  }
+
+  next(): Promise<ParseMessage> {
+    if (this.failure) return Promise.reject(this.failure);
+    const queued = this.queue.shift();
+    if (queued) return Promise.resolve(queued);
+    return new Promise((resolve, reject) => {
+      this.waiting = { resolve, reject };
+    });
+  }
 }
 
 /**
  * Drives sources through the parser into the store: one code path for the CLI, the upload
- * route and the tests. Memory is bounded (events are written in batches as they complete);
- * the dataset turns `ready` in the same transaction as its last rows, and `failed` or
- * `cancelled` otherwise, never showing a half ingest as complete.
+ * route and the tests. Parsing runs in a worker thread while this thread writes; memory stays
+ * bounded whatever the input size. The dataset turns `ready` in the same transaction as its
+ * last rows (the derived sessions); a failure or a cancel marks it `failed` or `cancelled`.
  */
 export async function ingest(sources: Source[], options: IngestOptions): Promise<IngestResult> {
   const started = performance.now();
   const { db } = options;
-  const batchEvents = options.batchEvents ?? 20_000;
   const results: IngestFileResult[] = [];
   let datasetId: number | null = options.dataset ?? null;
   let writer: EventWriter | null = null;
-  let deriver: DerivedTables | null = null;
-  const processIds = new Map<number, number>();
-  let malformedKept = 0;
-  let bytesRead = 0;
+  let channel: ParseChannel | null = null;
+  const replies = new Replies();
+  const formats = new Set<LineFormat>();
   const bytesTotal = sources.every((s) => s.size !== null)
     ? sources.reduce((t, s) => t + (s.size ?? 0), 0)
     : null;
-  const formats = new Set<LineFormat>();
-  let totalEvents = 0;
-  let totalLines = 0;
+  let bytesRead = 0;
+  let inFlight = 0;
+  let doneEvents = 0;
+  let doneLines = 0;
   let lastProgress = 0;
 
-  if (datasetId !== null) {
-    if (!claimDataset(db, datasetId))
-      throw new Error(`dataset ${datasetId} does not exist or is being ingested`);
-    malformedKept =
-      db
-        .prepare<[number], { n: number }>(`SELECT count(*) AS n FROM malformed_lines WHERE dataset_id = ?`)
-        .get(datasetId)?.n ?? 0;
+  if (datasetId !== null && !claimDataset(db, datasetId)) {
+    throw new Error(`dataset ${datasetId} does not exist or is being ingested`);
   }
 
-  const ensureDataset = (): { writer: EventWriter; deriver: DerivedTables; datasetId: number } => {
+  const open = (): { writer: EventWriter; channel: ParseChannel } => {
     if (datasetId === null) datasetId = createDataset(db, options.name ?? sources[0]?.path ?? "dataset");
-    writer ??= new EventWriter(db, datasetId);
-    deriver ??= new DerivedTables();
-    return { writer, deriver, datasetId };
+    if (!writer || !channel) {
+      writer = new EventWriter(db, datasetId);
+      const start = {
+        nextEventId: nextId(db, "events", datasetId),
+        nextProcessId: nextId(db, "processes", datasetId),
+        nextBlockId: nextId(db, "raw_blocks", datasetId),
+        limits: options.limits,
+      };
+      channel =
+        options.worker === false
+          ? inlineChannel(start, replies.push)
+          : workerChannel(start, replies.push, replies.fail);
+    }
+    return { writer, channel };
   };
 
-  const writeEvents = (fileId: number, events: AuditEvent[], malformed: Malformed[]) => {
-    const target = ensureDataset();
-    for (const event of events) {
-      const facts = eventFacts(event);
-      const row: EventRow = eventRow(event, fileId, facts, summarize(facts));
-      const eventId = target.writer.insertEvent(row);
-      if (eventId === null) continue;
-      const derived = target.deriver.add({ eventId, node: row.node, timeMs: row.timeMs, facts });
-      for (const process of derived.processes) {
-        const id = target.writer.insertProcess({
-          ...process,
-          parentId: process.parentId === null ? null : (processIds.get(process.parentId) ?? null),
-          chainPrevId: process.chainPrevId === null ? null : (processIds.get(process.chainPrevId) ?? null),
-        });
-        processIds.set(process.id, id);
-      }
-      for (const tty of derived.tty) target.writer.insertTty(tty);
-    }
-    for (const entry of malformed) {
-      if (malformedKept >= MALFORMED_KEPT) break;
-      malformedKept++;
-      target.writer.insertMalformed({
-        fileId,
-        line: entry.line,
-        offset: entry.offset,
-        code: entry.code,
-        message: entry.message,
-        excerpt: Buffer.from(entry.excerpt, "latin1"),
-      });
-    }
-  };
-
-  const report = (file: string, fileIndex: number, force = false) => {
+  const progress = (file: string, fileIndex: number, force = false) => {
     const now = performance.now();
     if (!options.onProgress || (!force && now - lastProgress < PROGRESS_MS)) return;
     lastProgress = now;
@@ -159,9 +181,31 @@ export async function ingest(sources: Source[], options: IngestOptions): Promise
       files: sources.length,
       bytesRead,
       bytesTotal,
-      lines: totalLines,
-      events: totalEvents,
+      lines: doneLines,
+      events: doneEvents,
     });
+  };
+
+  /** Writes what the parse side sent; returns the file's end (stats or a refusal) if it came. */
+  const handle = (message: ParseMessage, fileLines: { base: number }): FileStats | string | null => {
+    const target = open();
+    switch (message.kind) {
+      case "batch":
+        db.transaction(() => target.writer.writeBatch(message.batch)).immediate();
+        inFlight -= message.bytes;
+        doneEvents += message.batch.events.length;
+        doneLines = fileLines.base + message.lines;
+        return null;
+      case "file-done":
+        db.transaction(() => target.writer.writeBatch(message.batch)).immediate();
+        doneEvents += message.batch.events.length;
+        doneLines = fileLines.base + message.stats.lines;
+        return message.stats;
+      case "refused":
+        return REFUSALS[message.reason];
+      case "sessions":
+        return null;
+    }
   };
 
   const ingestFile = async (source: Source, fileIndex: number): Promise<IngestFileResult> => {
@@ -174,57 +218,38 @@ export async function ingest(sources: Source[], options: IngestOptions): Promise
       malformed: 0,
       refused: null,
     };
-    const hash = source.size !== null ? await sha256OfFile(source.path) : null;
-    if (hash !== null && datasetId !== null) {
-      const known = db
-        .prepare(`SELECT 1 FROM source_files WHERE dataset_id = ? AND sha256 = ?`)
-        .get(datasetId, hash);
-      if (known) {
+    const known = source.size !== null ? await sha256OfFile(source.path) : null;
+    if (known !== null && datasetId !== null) {
+      if (
+        db.prepare(`SELECT 1 FROM source_files WHERE dataset_id = ? AND sha256 = ?`).get(datasetId, known)
+      ) {
         bytesRead += source.size ?? 0;
         return result;
       }
     }
-    const streamHash = hash === null ? createHash("sha256") : null;
-    const parser = new AuditParser(options.limits);
-    let fileId: number | null = null;
-    let pendingEvents: AuditEvent[] = [];
-    let pendingMalformed: Malformed[] = [];
-    let firstMs: number | null = null;
-    let lastMs: number | null = null;
-    let sniffed = false;
-
-    const track = (events: AuditEvent[]) => {
-      for (const event of events) {
-        const ms = event.sec * 1000 + event.ms;
-        if (firstMs === null || ms < firstMs) firstMs = ms;
-        if (lastMs === null || ms > lastMs) lastMs = ms;
-      }
-    };
-    const accept = () => {
-      const target = ensureDataset();
-      fileId = Number(
-        db
-          .prepare(
-            `INSERT INTO source_files (dataset_id, path, size, sha256, created_at) VALUES (?, ?, ?, ?, ?)`,
-          )
-          .run(
-            target.datasetId,
-            source.path,
-            source.size,
-            hash ?? `pending:${process.pid}:${Date.now()}:${fileIndex}`,
-            new Date().toISOString(),
-          ).lastInsertRowid,
-      );
-    };
-    const flush = () => {
-      if (fileId === null) accept();
-      const events = pendingEvents;
-      const malformed = pendingMalformed;
-      pendingEvents = [];
-      pendingMalformed = [];
-      db.transaction(() => writeEvents(fileId as number, events, malformed)).immediate();
+    // The file row exists before its events (they point at it); a refused file's row is removed.
+    const target = open();
+    const fileId = Number(
+      db
+        .prepare(
+          `INSERT INTO source_files (dataset_id, path, size, sha256, created_at) VALUES (?, ?, ?, ?, ?)`,
+        )
+        .run(
+          datasetId,
+          source.path,
+          source.size,
+          `pending:${process.pid}:${Date.now()}:${fileIndex}`,
+          new Date().toISOString(),
+        ).lastInsertRowid,
+    );
+    const streamHash: Hash | null = known === null ? createHash("sha256") : null;
+    const fileLines = { base: doneLines };
+    let end: FileStats | string | null = null;
+    const settle = () => {
+      for (const message of replies.drain()) end = handle(message, fileLines) ?? end;
     };
 
+    target.channel.send({ kind: "start-file", fileId });
     const input = source.open((count) => {
       bytesRead += count;
       result.bytes += count;
@@ -234,139 +259,122 @@ export async function ingest(sources: Source[], options: IngestOptions): Promise
         input.destroy();
         throw new Cancelled("cancelled");
       }
-      const buf = chunk as Buffer;
-      streamHash?.update(buf);
-      if (!sniffed && parser.stats.bytes === 0 && looksBinary(buf)) {
+      const data = new Uint8Array(chunk as Buffer); // a private copy, moved (not copied) to the worker
+      streamHash?.update(data);
+      inFlight += data.byteLength;
+      target.channel.send({ kind: "chunk", data });
+      settle();
+      while (inFlight > MAX_IN_FLIGHT && end === null) {
+        end = handle(await replies.next(), fileLines);
+        if (options.signal?.aborted) throw new Cancelled("cancelled");
+      }
+      if (typeof end === "string") {
         input.destroy();
-        throw new Refusal(
-          `${source.path} is not an audit log (no audit records in its first ${SNIFF_LINES} lines)`,
-        );
+        break;
       }
-      const out = parser.push(buf);
-      track(out.events);
-      pendingEvents.push(...out.events);
-      pendingMalformed.push(...out.malformed);
-      totalEvents += out.events.length;
-      totalLines = totalLines - result.lines + parser.stats.lines;
-      result.lines = parser.stats.lines;
-      if (!sniffed) {
-        if (parser.stats.records > 0) sniffed = true;
-        else if (parser.stats.malformed >= SNIFF_LINES) {
-          input.destroy();
-          throw new Refusal(
-            `${source.path} is not an audit log (no audit records in its first ${SNIFF_LINES} lines)`,
-          );
-        }
-      }
-      if (sniffed && pendingEvents.length >= batchEvents) flush();
-      report(source.path, fileIndex);
+      progress(source.path, fileIndex);
     }
-    const out = parser.end();
-    track(out.events);
-    pendingEvents.push(...out.events);
-    pendingMalformed.push(...out.malformed);
-    totalEvents += out.events.length;
-    totalLines = totalLines - result.lines + parser.stats.lines;
-    if (parser.stats.records === 0) {
-      const reason =
-        result.bytes === 0 ? "it is empty" : `no audit records in its first ${SNIFF_LINES} lines`;
-      throw new Refusal(`${source.path} is not an audit log (${reason})`);
+    if (end === null) target.channel.send({ kind: "end-file" });
+    while (end === null) {
+      if (options.signal?.aborted) throw new Cancelled("cancelled");
+      end = handle(await replies.next(), fileLines);
+      progress(source.path, fileIndex);
     }
-    Object.assign(result, {
-      lines: parser.stats.lines,
-      records: parser.stats.records,
-      events: parser.stats.events,
-      malformed: parser.stats.malformed,
-    });
-    for (const format of parser.stats.formats) formats.add(format);
-
-    // Input without a size (stdin) is hashed as it streams; if the dataset has it already, its
-    // events were ignored as duplicates and the file row keeps a distinct key.
-    const stdinDigest = (digest: ReturnType<typeof createHash> | null) => {
-      const hex = digest?.digest("hex") ?? "";
-      const known = db
-        .prepare(`SELECT 1 FROM source_files WHERE dataset_id = ? AND sha256 = ?`)
-        .get(datasetId, hex);
-      return known ? `${hex}:${fileId}` : hex;
+    if (typeof end === "string") {
+      db.prepare(`DELETE FROM source_files WHERE id = ?`).run(fileId);
+      return { ...result, bytes: 0, refused: `${source.path} is not an audit log (${end})` };
+    }
+    const stats: FileStats = end;
+    for (const format of stats.formats) formats.add(format);
+    let sha = known ?? streamHash?.digest("hex") ?? "";
+    if (db.prepare(`SELECT 1 FROM source_files WHERE dataset_id = ? AND sha256 = ?`).get(datasetId, sha)) {
+      // Stdin again: its events were duplicates and skipped; the file row keeps a distinct key.
+      sha = `${sha}:${fileId}`;
+    }
+    db.prepare(
+      `UPDATE source_files SET sha256 = ?, size = coalesce(size, ?), lines = ?, records = ?, events = ?, malformed = ?,
+       first_ms = ?, last_ms = ? WHERE id = ?`,
+    ).run(
+      sha,
+      result.bytes,
+      stats.lines,
+      stats.records,
+      stats.events,
+      stats.malformed,
+      stats.firstMs,
+      stats.lastMs,
+      fileId,
+    );
+    progress(source.path, fileIndex, true);
+    return {
+      ...result,
+      lines: stats.lines,
+      records: stats.records,
+      events: stats.events,
+      malformed: stats.malformed,
     };
-    const finishFile = () => {
-      if (fileId === null) accept();
-      writeEvents(fileId as number, pendingEvents, pendingMalformed);
-      pendingEvents = [];
-      pendingMalformed = [];
-      db.prepare(
-        `UPDATE source_files SET sha256 = ?, lines = ?, records = ?, events = ?, malformed = ?, first_ms = ?, last_ms = ? WHERE id = ?`,
-      ).run(
-        hash ?? stdinDigest(streamHash),
-        result.lines,
-        result.records,
-        result.events,
-        result.malformed,
-        firstMs,
-        lastMs,
-        fileId,
-      );
-    };
-    db.transaction(finishFile).immediate();
-    report(source.path, fileIndex, true);
-    return result;
   };
 
-  const finishDataset = () => {
+  const finish = async () => {
     if (datasetId === null) return;
-    const target = ensureDataset();
-    for (const session of target.deriver.sessions()) target.writer.upsertSession(session);
-    db.prepare(
-      `UPDATE datasets SET
-         bytes = (SELECT coalesce(sum(size), 0) FROM source_files WHERE dataset_id = @id),
-         lines = (SELECT coalesce(sum(lines), 0) FROM source_files WHERE dataset_id = @id),
-         records = (SELECT coalesce(sum(records), 0) FROM source_files WHERE dataset_id = @id),
-         malformed = (SELECT coalesce(sum(malformed), 0) FROM source_files WHERE dataset_id = @id),
-         events = (SELECT count(*) FROM events WHERE dataset_id = @id),
-         first_ms = (SELECT min(time_ms) FROM events WHERE dataset_id = @id),
-         last_ms = (SELECT max(time_ms) FROM events WHERE dataset_id = @id),
-         nodes = (SELECT coalesce(group_concat(node, char(10)), '') FROM (SELECT DISTINCT node FROM events WHERE dataset_id = @id AND node <> '' ORDER BY node)),
-         interpreted = interpreted OR @interpreted,
-         status = 'ready', error = NULL, owner_pid = NULL, updated_at = @now
-       WHERE id = @id`,
-    ).run({ id: datasetId, interpreted: formats.has("interpreted") ? 1 : 0, now: new Date().toISOString() });
+    const target = open();
+    target.channel.send({ kind: "finish" });
+    let message = await replies.next();
+    while (message.kind !== "sessions") message = await replies.next();
+    const sessions = message.sessions;
+    // The derived sessions and the ready mark commit together, durably.
+    db.pragma("synchronous = FULL");
+    try {
+      db.transaction(() => {
+        target.writer.writeSessions(sessions);
+        db.prepare(
+          `UPDATE datasets SET
+             bytes = (SELECT coalesce(sum(size), 0) FROM source_files WHERE dataset_id = @id),
+             lines = (SELECT coalesce(sum(lines), 0) FROM source_files WHERE dataset_id = @id),
+             records = (SELECT coalesce(sum(records), 0) FROM source_files WHERE dataset_id = @id),
+             malformed = (SELECT coalesce(sum(malformed), 0) FROM source_files WHERE dataset_id = @id),
+             events = (SELECT count(*) FROM events WHERE dataset_id = @id),
+             first_ms = (SELECT min(first_ms) FROM source_files WHERE dataset_id = @id),
+             last_ms = (SELECT max(last_ms) FROM source_files WHERE dataset_id = @id),
+             nodes = (SELECT coalesce(group_concat(node, char(10)), '') FROM
+                       (SELECT DISTINCT node FROM events WHERE dataset_id = @id AND node <> '' ORDER BY node)),
+             interpreted = interpreted OR @interpreted,
+             status = 'ready', error = NULL, owner_pid = NULL, updated_at = @now
+           WHERE id = @id`,
+        ).run({
+          id: datasetId,
+          interpreted: formats.has("interpreted") ? 1 : 0,
+          now: new Date().toISOString(),
+        });
+      }).immediate();
+    } finally {
+      db.pragma("synchronous = NORMAL");
+    }
   };
 
   let status: IngestResult["status"] = "ready";
   let error: string | null = null;
-  const accepted = () => results.filter((r) => r.refused === null);
   try {
-    for (const [index, source] of sources.entries()) {
-      try {
-        results.push(await ingestFile(source, index));
-      } catch (failure) {
-        if (!(failure instanceof Refusal)) throw failure;
-        results.push({
-          path: source.path,
-          bytes: 0,
-          lines: 0,
-          records: 0,
-          events: 0,
-          malformed: 0,
-          refused: failure.message,
-        });
+    for (const [index, source] of sources.entries()) results.push(await ingestFile(source, index));
+    if (results.every((r) => r.refused !== null)) {
+      status = "refused";
+      if (options.dataset === undefined && datasetId !== null) {
+        // Nothing is created for a request whose every file was refused.
+        db.prepare(`DELETE FROM datasets WHERE id = ?`).run(datasetId);
+        datasetId = null;
+      } else if (datasetId !== null) {
+        setDatasetStatus(db, datasetId, "ready");
       }
+    } else {
+      await finish();
     }
-    // The derived sessions and the ready mark commit together, durably.
-    if (datasetId !== null) {
-      db.pragma("synchronous = FULL");
-      try {
-        db.transaction(finishDataset).immediate();
-      } finally {
-        db.pragma("synchronous = NORMAL");
-      }
-    }
-    if (accepted().length === 0) status = "refused";
   } catch (failure) {
     status = failure instanceof Cancelled ? "cancelled" : "failed";
     error = failure instanceof Error ? failure.message : String(failure);
     if (datasetId !== null)
       setDatasetStatus(db, datasetId, status, status === "cancelled" ? "cancelled by the user" : error);
+  } finally {
+    await (channel as ParseChannel | null)?.close();
   }
   const sum = (key: "bytes" | "lines" | "records" | "events" | "malformed") =>
     results.reduce((t, r) => t + r[key], 0);

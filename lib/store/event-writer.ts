@@ -1,79 +1,9 @@
+import { inflateRawSync } from "node:zlib";
 import type Database from "better-sqlite3";
+import { EVENT_COLUMN, type EventTuple, type WriteBatch } from "../ingest/write-batch";
 
-/** One event as stored: the columns investigations filter on, its raw lines and its search text. */
-export interface EventRow {
-  fileId: number;
-  line: number;
-  node: string;
-  timeMs: number;
-  serial: number;
-  types: string;
-  recordCount: number;
-  syscall: string | null;
-  arch: string | null;
-  success: boolean | null;
-  exit: number | null;
-  pid: number | null;
-  ppid: number | null;
-  auid: number | null;
-  uid: number | null;
-  euid: number | null;
-  gid: number | null;
-  ses: number | null;
-  tty: string | null;
-  comm: string | null;
-  exe: string | null;
-  keys: string | null;
-  actor: string | null;
-  action: string;
-  object: string | null;
-  result: string | null;
-  summary: string;
-  raw: Buffer;
-  searchText: string;
-}
-
-export interface MalformedRow {
-  fileId: number;
-  line: number;
-  offset: number;
-  code: string;
-  message: string;
-  excerpt: Buffer;
-}
-
-export interface ProcessRow {
-  id: number;
-  eventId: number | null;
-  parentId: number | null;
-  chainPrevId: number | null;
-  node: string;
-  pid: number;
-  ppid: number | null;
-  ses: number | null;
-  auid: number | null;
-  uid: number | null;
-  euid: number | null;
-  exe: string | null;
-  comm: string | null;
-  argv: string | null;
-  cwd: string | null;
-  timeMs: number | null;
-  success: boolean | null;
-  placeholder: boolean;
-}
-
-export interface TtyRow {
-  eventId: number;
-  node: string;
-  ses: number | null;
-  auid: number | null;
-  pid: number | null;
-  timeMs: number;
-  data: Uint8Array;
-  tokens: string;
-  lines: string;
-}
+/** Only this many malformed lines are kept per dataset; the true total is counted elsewhere. */
+export const MALFORMED_KEPT = 10_000;
 
 export interface SessionRow {
   node: string;
@@ -92,53 +22,60 @@ export interface SessionRow {
   hasTty: boolean;
 }
 
-const bool = (value: boolean | null) => (value === null ? null : value ? 1 : 0);
-
 /**
- * Prepared statements for the bulk-insert hot path, on the writer connection. The caller
- * wraps calls in transactions; every statement is bound to one dataset.
+ * The bulk-insert hot path: prepared statements on the writer connection, bound to one dataset.
+ * The caller wraps each batch in an immediate transaction.
  */
 export class EventWriter {
-  private readonly insertEventStmt: Database.Statement;
-  private readonly insertRawStmt: Database.Statement;
-  private readonly insertSearchStmt: Database.Statement;
-  private readonly findEventStmt: Database.Statement<[number, string, number, number], { id: number }>;
-  private readonly readRawStmt: Database.Statement<[number], { lines: Buffer }>;
-  private readonly appendRawStmt: Database.Statement;
-  private readonly insertMalformedStmt: Database.Statement;
-  private readonly insertProcessStmt: Database.Statement;
-  private readonly insertTtyStmt: Database.Statement;
-  private readonly upsertSessionStmt: Database.Statement;
+  private readonly insertEvent: Database.Statement;
+  private readonly insertBlock: Database.Statement;
+  private readonly insertSearch: Database.Statement;
+  private readonly findEvent: Database.Statement<[number, string, number, number], { id: number }>;
+  private readonly insertExtra: Database.Statement;
+  private readonly insertMalformed: Database.Statement;
+  private readonly insertProcess: Database.Statement;
+  private readonly insertTty: Database.Statement;
+  private readonly upsertSession: Database.Statement;
+  private readonly storedRaw: Database.Statement<
+    [number],
+    { raw_block_id: number; data: Buffer; raw_offset: number; raw_length: number }
+  >;
+  private malformedKept: number;
+  // Duplicates come in runs (an overlapping file): keep the last few inflated blocks.
+  private readonly inflated = new Map<number, Buffer>();
 
   constructor(
-    db: Database.Database,
+    private readonly db: Database.Database,
     private readonly datasetId: number,
   ) {
-    this.insertEventStmt =
-      db.prepare(`INSERT OR IGNORE INTO events (dataset_id, file_id, line, node, time_ms, serial, types,
-      record_count, syscall, arch, success, exit, pid, ppid, auid, uid, euid, gid, ses, tty, comm, exe, keys, actor, action,
-      object, result, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    this.insertRawStmt = db.prepare(`INSERT INTO event_raw (event_id, lines) VALUES (?, ?)`);
-    this.insertSearchStmt = db.prepare(`INSERT INTO events_fts (rowid, text) VALUES (?, ?)`);
-    this.findEventStmt = db.prepare(
+    this.insertEvent =
+      db.prepare(`INSERT OR IGNORE INTO events (id, dataset_id, file_id, line, node, time_ms, serial,
+      types, record_count, syscall, arch, success, exit, pid, ppid, auid, uid, euid, gid, ses, tty, comm, exe, keys, actor,
+      action, object, result, raw_block_id, raw_offset, raw_length)
+      VALUES (?, ${datasetId}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.insertBlock = db.prepare(
+      `INSERT INTO raw_blocks (id, dataset_id, data) VALUES (?, ${datasetId}, ?)`,
+    );
+    this.insertSearch = db.prepare(`INSERT INTO events_fts (rowid, text) VALUES (?, ?)`);
+    this.findEvent = db.prepare(
       `SELECT id FROM events WHERE dataset_id = ? AND node = ? AND time_ms = ? AND serial = ?`,
     );
-    this.readRawStmt = db.prepare(`SELECT lines FROM event_raw WHERE event_id = ?`);
-    this.appendRawStmt = db.prepare(`UPDATE event_raw SET lines = lines || ? WHERE event_id = ?`);
-    this.insertMalformedStmt =
+    this.insertExtra = db.prepare(`INSERT INTO event_raw_extra (event_id, lines) VALUES (?, ?)`);
+    this.insertMalformed =
       db.prepare(`INSERT INTO malformed_lines (dataset_id, file_id, line, offset, code, message,
-      excerpt) VALUES (?, ?, ?, ?, ?, ?, ?)`);
-    this.insertProcessStmt =
-      db.prepare(`INSERT INTO processes (dataset_id, event_id, parent_id, chain_prev_id, node,
+      excerpt) VALUES (${datasetId}, ?, ?, ?, ?, ?, ?)`);
+    this.insertProcess =
+      db.prepare(`INSERT INTO processes (id, dataset_id, event_id, parent_id, chain_prev_id, node,
       pid, ppid, ses, auid, uid, euid, exe, comm, argv, cwd, time_ms, success, placeholder)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    this.insertTtyStmt =
+      VALUES (?, ${datasetId}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.insertTty =
       db.prepare(`INSERT INTO tty_input (dataset_id, event_id, node, ses, auid, pid, time_ms, data,
-      tokens, lines) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      tokens, lines) VALUES (${datasetId}, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     // Adding files to a dataset merges their sessions with the ones already there.
-    this.upsertSessionStmt =
+    this.upsertSession =
       db.prepare(`INSERT INTO sessions (dataset_id, node, ses, auid, user_name, kind, addr, hostname,
-      terminal, start_ms, end_ms, events, execs, failures, has_tty) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      terminal, start_ms, end_ms, events, execs, failures, has_tty)
+      VALUES (${datasetId}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (dataset_id, node, ses) DO UPDATE SET
         auid = coalesce(sessions.auid, excluded.auid),
         user_name = coalesce(sessions.user_name, excluded.user_name),
@@ -153,136 +90,101 @@ export class EventWriter {
         execs = sessions.execs + excluded.execs,
         failures = sessions.failures + excluded.failures,
         has_tty = sessions.has_tty OR excluded.has_tty`);
+    this.storedRaw = db.prepare(
+      `SELECT e.raw_block_id, b.data, e.raw_offset, e.raw_length FROM events e JOIN raw_blocks b ON b.id = e.raw_block_id WHERE e.id = ?`,
+    );
+    this.malformedKept =
+      db
+        .prepare<[number], { n: number }>(`SELECT count(*) AS n FROM malformed_lines WHERE dataset_id = ?`)
+        .get(datasetId)?.n ?? 0;
+  }
+
+  /** Writes one batch. Events the dataset already has are skipped with everything derived from them. */
+  writeBatch(batch: WriteBatch): void {
+    for (const block of batch.blocks) this.insertBlock.run(block.id, block.data);
+    let duplicates: Set<number> | null = null;
+    for (const tuple of batch.events) {
+      if (this.insertEvent.run(...tuple).changes === 0) {
+        duplicates ??= new Set();
+        duplicates.add(tuple[EVENT_COLUMN.id]);
+        this.keepLateLines(tuple, batch);
+      }
+    }
+    const fresh = (eventId: number | null) =>
+      eventId === null || duplicates === null || !duplicates.has(eventId);
+    for (const [id, text] of batch.search) if (fresh(id)) this.insertSearch.run(id, text);
+    for (const tuple of batch.processes) if (fresh(tuple[1])) this.insertProcess.run(...tuple);
+    for (const tuple of batch.tty) if (fresh(tuple[0])) this.insertTty.run(...tuple);
+    for (const tuple of batch.malformed) {
+      if (this.malformedKept >= MALFORMED_KEPT) break;
+      this.malformedKept++;
+      this.insertMalformed.run(...tuple);
+    }
+  }
+
+  writeSessions(sessions: SessionRow[]): void {
+    for (const s of sessions) {
+      this.upsertSession.run(
+        s.node,
+        s.ses,
+        s.auid,
+        s.userName,
+        s.kind,
+        s.addr,
+        s.hostname,
+        s.terminal,
+        s.startMs,
+        s.endMs,
+        s.events,
+        s.execs,
+        s.failures,
+        s.hasTty ? 1 : 0,
+      );
+    }
   }
 
   /**
-   * Inserts an event; returns its id, or null when the dataset already has an event with this
-   * (node, time, serial). A record of such an event that is not stored yet (a straggler that
-   * arrived after its event was completed) is appended to the stored raw lines, so nothing is lost.
+   * An event the dataset already has: from an overlapping file (same lines, nothing to add), or
+   * records that reached it late. Lines not stored yet are kept beside it, so nothing is lost.
    */
-  insertEvent(row: EventRow): number | null {
-    const info = this.insertEventStmt.run(
+  private keepLateLines(tuple: EventTuple, batch: WriteBatch): void {
+    const existing = this.findEvent.get(
       this.datasetId,
-      row.fileId,
-      row.line,
-      row.node,
-      row.timeMs,
-      row.serial,
-      row.types,
-      row.recordCount,
-      row.syscall,
-      row.arch,
-      bool(row.success),
-      row.exit,
-      row.pid,
-      row.ppid,
-      row.auid,
-      row.uid,
-      row.euid,
-      row.gid,
-      row.ses,
-      row.tty,
-      row.comm,
-      row.exe,
-      row.keys,
-      row.actor,
-      row.action,
-      row.object,
-      row.result,
-      row.summary,
+      tuple[EVENT_COLUMN.node],
+      tuple[EVENT_COLUMN.timeMs],
+      tuple[EVENT_COLUMN.serial],
     );
-    if (info.changes === 0) {
-      this.mergeRaw(row);
-      return null;
+    const block = batch.blocks.find((b) => b.id === tuple[EVENT_COLUMN.rawBlockId]);
+    if (!existing || !block) return;
+    const offset = tuple[EVENT_COLUMN.rawOffset];
+    const lines = this.inflate(block.id, block.data)
+      .subarray(offset, offset + tuple[EVENT_COLUMN.rawLength])
+      .toString("latin1");
+    const stored = this.storedRaw.get(existing.id);
+    const known = new Set(
+      stored
+        ? this.inflate(stored.raw_block_id, stored.data)
+            .subarray(stored.raw_offset, stored.raw_offset + stored.raw_length)
+            .toString("latin1")
+            .split("\n")
+        : [],
+    );
+    for (const extra of this.db
+      .prepare<[number], { lines: Buffer }>(`SELECT lines FROM event_raw_extra WHERE event_id = ?`)
+      .all(existing.id)) {
+      for (const line of extra.lines.toString("latin1").split("\n")) known.add(line);
     }
-    const id = Number(info.lastInsertRowid);
-    this.insertRawStmt.run(id, row.raw);
-    if (row.searchText) this.insertSearchStmt.run(id, row.searchText);
-    return id;
+    const missing = lines.split("\n").filter((line) => !known.has(line));
+    if (missing.length > 0) this.insertExtra.run(existing.id, Buffer.from(missing.join("\n"), "latin1"));
   }
 
-  private mergeRaw(row: EventRow): void {
-    const existing = this.findEventStmt.get(this.datasetId, row.node, row.timeMs, row.serial);
-    if (!existing) return;
-    const stored = this.readRawStmt.get(existing.id)?.lines ?? Buffer.alloc(0);
-    const storedLines = new Set(stored.toString("latin1").split("\n"));
-    const missing = row.raw
-      .toString("latin1")
-      .split("\n")
-      .filter((line) => !storedLines.has(line));
-    if (missing.length > 0)
-      this.appendRawStmt.run(Buffer.from(`\n${missing.join("\n")}`, "latin1"), existing.id);
-  }
-
-  insertMalformed(row: MalformedRow): void {
-    this.insertMalformedStmt.run(
-      this.datasetId,
-      row.fileId,
-      row.line,
-      row.offset,
-      row.code,
-      row.message,
-      row.excerpt,
-    );
-  }
-
-  /** Inserts a process; `parentId`/`chainPrevId` must already be store ids. Returns its store id. */
-  insertProcess(row: Omit<ProcessRow, "id">): number {
-    const info = this.insertProcessStmt.run(
-      this.datasetId,
-      row.eventId,
-      row.parentId,
-      row.chainPrevId,
-      row.node,
-      row.pid,
-      row.ppid,
-      row.ses,
-      row.auid,
-      row.uid,
-      row.euid,
-      row.exe,
-      row.comm,
-      row.argv,
-      row.cwd,
-      row.timeMs,
-      bool(row.success),
-      row.placeholder ? 1 : 0,
-    );
-    return Number(info.lastInsertRowid);
-  }
-
-  insertTty(row: TtyRow): void {
-    this.insertTtyStmt.run(
-      this.datasetId,
-      row.eventId,
-      row.node,
-      row.ses,
-      row.auid,
-      row.pid,
-      row.timeMs,
-      Buffer.from(row.data),
-      row.tokens,
-      row.lines,
-    );
-  }
-
-  upsertSession(row: SessionRow): void {
-    this.upsertSessionStmt.run(
-      this.datasetId,
-      row.node,
-      row.ses,
-      row.auid,
-      row.userName,
-      row.kind,
-      row.addr,
-      row.hostname,
-      row.terminal,
-      row.startMs,
-      row.endMs,
-      row.events,
-      row.execs,
-      row.failures,
-      row.hasTty ? 1 : 0,
-    );
+  private inflate(blockId: number, data: Uint8Array): Buffer {
+    let out = this.inflated.get(blockId);
+    if (!out) {
+      out = inflateRawSync(data);
+      if (this.inflated.size >= 8) this.inflated.delete(this.inflated.keys().next().value as number);
+      this.inflated.set(blockId, out);
+    }
+    return out;
   }
 }

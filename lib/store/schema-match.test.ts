@@ -12,6 +12,7 @@ interface SchemaField {
   column: string;
   type: string;
   optional: boolean;
+  id: boolean;
 }
 interface SchemaModel {
   table: string;
@@ -63,7 +64,7 @@ function parseSchema(text: string): SchemaModel[] {
       if (!SCALARS.has(type) || modifier === "[]") continue;
       const column = attrs.match(/@map\("([^"]+)"\)/)?.[1] ?? fieldName;
       columnOf.set(fieldName, column);
-      model.fields.push({ column, type, optional: modifier === "?" });
+      model.fields.push({ column, type, optional: modifier === "?", id: /@id\b/.test(attrs) });
       if (/@unique\b/.test(attrs)) model.uniques.push([fieldName]);
     }
     const toColumns = (fields: string[]) => fields.map((f) => columnOf.get(f) ?? f);
@@ -110,9 +111,10 @@ describe("the migrated database matches schema.prisma", () => {
         type: c.type,
         optional: c.notnull === 0 && c.pk === 0,
       }));
+      // A 64-bit id is still declared INTEGER: only `INTEGER PRIMARY KEY` is SQLite's fast rowid alias.
       const expected = model.fields.map((f) => ({
         column: f.column,
-        type: AFFINITY[f.type],
+        type: f.id && f.type === "BigInt" ? "INTEGER" : AFFINITY[f.type],
         optional: f.optional,
       }));
       expect(actual.sort((a, b) => a.column.localeCompare(b.column))).toEqual(

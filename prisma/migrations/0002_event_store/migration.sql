@@ -28,6 +28,7 @@ CREATE TABLE "source_files" (
 );
 CREATE UNIQUE INDEX "source_files_dataset_id_sha256_key" ON "source_files" ("dataset_id", "sha256");
 
+-- Ids are dataset_id * 2^32 + n, so an ingest numbers its rows without asking the database.
 CREATE TABLE "events" (
   "id" INTEGER NOT NULL PRIMARY KEY,
   "dataset_id" INTEGER NOT NULL REFERENCES "datasets" ("id") ON DELETE CASCADE,
@@ -57,7 +58,9 @@ CREATE TABLE "events" (
   "action" TEXT NOT NULL,
   "object" TEXT,
   "result" TEXT,
-  "summary" TEXT NOT NULL
+  "raw_block_id" BIGINT NOT NULL,
+  "raw_offset" INTEGER NOT NULL,
+  "raw_length" INTEGER NOT NULL
 );
 CREATE UNIQUE INDEX "events_dataset_id_node_time_ms_serial_key" ON "events" ("dataset_id", "node", "time_ms", "serial");
 CREATE INDEX "events_dataset_id_time_ms_idx" ON "events" ("dataset_id", "time_ms");
@@ -68,11 +71,23 @@ CREATE INDEX "events_dataset_id_exe_idx" ON "events" ("dataset_id", "exe");
 CREATE INDEX "events_dataset_id_keys_idx" ON "events" ("dataset_id", "keys");
 CREATE INDEX "events_dataset_id_syscall_idx" ON "events" ("dataset_id", "syscall");
 
--- Byte-exact raw lines of each event, newline-separated: the source of truth for detail and export.
-CREATE TABLE "event_raw" (
-  "event_id" INTEGER NOT NULL PRIMARY KEY REFERENCES "events" ("id") ON DELETE CASCADE,
+-- Byte-exact raw lines, the source of truth for detail and export: the lines of consecutive
+-- events, newline-separated, deflated (raw deflate) in blocks of about 256 KiB; each event
+-- points at its slice of the inflated block.
+CREATE TABLE "raw_blocks" (
+  "id" INTEGER NOT NULL PRIMARY KEY,
+  "dataset_id" INTEGER NOT NULL REFERENCES "datasets" ("id") ON DELETE CASCADE,
+  "data" BLOB NOT NULL
+);
+CREATE INDEX "raw_blocks_dataset_id_idx" ON "raw_blocks" ("dataset_id");
+
+-- Records that reached an event after it was stored (a late straggler, an overlapping file).
+CREATE TABLE "event_raw_extra" (
+  "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+  "event_id" BIGINT NOT NULL REFERENCES "events" ("id") ON DELETE CASCADE,
   "lines" BLOB NOT NULL
 );
+CREATE INDEX "event_raw_extra_event_id_idx" ON "event_raw_extra" ("event_id");
 
 CREATE TABLE "malformed_lines" (
   "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
@@ -110,9 +125,9 @@ CREATE INDEX "sessions_dataset_id_start_ms_idx" ON "sessions" ("dataset_id", "st
 CREATE TABLE "processes" (
   "id" INTEGER NOT NULL PRIMARY KEY,
   "dataset_id" INTEGER NOT NULL REFERENCES "datasets" ("id") ON DELETE CASCADE,
-  "event_id" INTEGER,
-  "parent_id" INTEGER,
-  "chain_prev_id" INTEGER,
+  "event_id" BIGINT,
+  "parent_id" BIGINT,
+  "chain_prev_id" BIGINT,
   "node" TEXT NOT NULL DEFAULT '',
   "pid" INTEGER NOT NULL,
   "ppid" INTEGER,
@@ -135,7 +150,7 @@ CREATE INDEX "processes_dataset_id_event_id_idx" ON "processes" ("dataset_id", "
 CREATE TABLE "tty_input" (
   "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
   "dataset_id" INTEGER NOT NULL REFERENCES "datasets" ("id") ON DELETE CASCADE,
-  "event_id" INTEGER NOT NULL,
+  "event_id" BIGINT NOT NULL,
   "node" TEXT NOT NULL DEFAULT '',
   "ses" BIGINT,
   "auid" BIGINT,

@@ -1,0 +1,186 @@
+/**
+ * `npm run bench`: generates (or reuses) a realistic audit log under bench/out/, then runs each
+ * benchmark section in a fresh process (so peak RSS is the section's own) and prints a table.
+ *   tsx bench/run.ts [--size MB] [--seed N] [--format raw|enriched] [--only SECTION[,SECTION]]
+ * Sections: parse. Later ones (ingest, reports) are added to SECTIONS.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { GENERATOR_VERSION, type GeneratorOptions } from "../lib/generator/generate-log";
+import { writeGeneratedLog } from "./generate";
+import type { ParseBenchResult } from "./parse";
+
+const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
+const OUT_DIR = path.join(BENCH_DIR, "out");
+const MB = 1024 * 1024;
+
+/** One row of the results table. */
+interface BenchRow {
+  section: string;
+  name: string;
+  bytes: number;
+  events: number;
+  seconds: number;
+  peakRss: number;
+  note?: string;
+}
+
+interface Section {
+  name: string;
+  run: (file: string) => BenchRow[];
+}
+
+/** Runs a bench script in its own node process and reads the JSON line it prints. */
+function runChild<T>(script: string, args: string[]): T {
+  const stdout = execFileSync(process.execPath, ["--import", "tsx", path.join(BENCH_DIR, script), ...args], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+    maxBuffer: 16 * MB,
+  });
+  const last = stdout.trim().split("\n").pop() ?? "";
+  return JSON.parse(last) as T;
+}
+
+function parseRow(r: ParseBenchResult): BenchRow {
+  return {
+    section: "parse",
+    name: r.name,
+    bytes: r.bytes,
+    events: r.events,
+    seconds: r.seconds,
+    peakRss: Math.max(r.peakRssSampled, r.maxRss),
+    note: r.malformed > 0 ? `${r.malformed} malformed` : undefined,
+  };
+}
+
+const SECTIONS: Section[] = [
+  {
+    name: "parse",
+    run: (file) => [
+      parseRow(runChild<ParseBenchResult>("parse.ts", [file])),
+      parseRow(runChild<ParseBenchResult>("parse.ts", [file, "--facts"])),
+    ],
+  },
+];
+
+interface Args {
+  sizeMb: number;
+  seed: number;
+  format: "raw" | "enriched";
+  only: string[] | null;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const args: Args = { sizeMb: 200, seed: 1, format: "raw", only: null };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = argv[i + 1];
+    if (arg === "--size" && value) args.sizeMb = Number(value);
+    else if (arg === "--seed" && value) args.seed = Number(value);
+    else if (arg === "--format" && value) args.format = value === "enriched" ? "enriched" : "raw";
+    else if (arg === "--only" && value) args.only = value.split(",");
+    else
+      throw new Error(
+        `usage: tsx bench/run.ts [--size MB] [--seed N] [--format raw|enriched] [--only parse]`,
+      );
+    i++;
+  }
+  if (!(args.sizeMb > 0) || !Number.isInteger(args.seed))
+    throw new Error("--size must be > 0, --seed an integer");
+  const unknown = args.only?.filter((name) => !SECTIONS.some((s) => s.name === name)) ?? [];
+  if (unknown.length > 0) throw new Error(`unknown section(s): ${unknown.join(", ")}`);
+  return args;
+}
+
+interface CacheMeta {
+  version: number;
+  options: GeneratorOptions;
+  bytes: number;
+  events: number;
+  records: number;
+}
+
+/** The generated log for these options, from bench/out/ when a matching one is there. */
+async function benchLog(args: Args): Promise<{ file: string; meta: CacheMeta; reused: boolean }> {
+  mkdirSync(OUT_DIR, { recursive: true });
+  const options: GeneratorOptions = {
+    seed: args.seed,
+    targetBytes: Math.round(args.sizeMb * MB),
+    format: args.format,
+  };
+  const base = path.join(OUT_DIR, `audit-${args.sizeMb}mb-seed${args.seed}-${args.format}`);
+  const file = `${base}.log`;
+  const metaFile = `${base}.json`;
+  if (existsSync(file) && existsSync(metaFile)) {
+    const meta = JSON.parse(readFileSync(metaFile, "utf8")) as CacheMeta;
+    if (
+      meta.version === GENERATOR_VERSION &&
+      JSON.stringify(meta.options) === JSON.stringify(options) &&
+      statSync(file).size === meta.bytes
+    ) {
+      return { file, meta, reused: true };
+    }
+  }
+  const { truth, seconds } = await writeGeneratedLog(file, options);
+  const meta: CacheMeta = {
+    version: GENERATOR_VERSION,
+    options,
+    bytes: truth.bytes,
+    events: truth.events,
+    records: truth.records,
+  };
+  writeFileSync(metaFile, `${JSON.stringify(meta, null, 2)}\n`);
+  console.log(
+    `generated ${file}: ${(truth.bytes / MB).toFixed(0)} MB in ${seconds.toFixed(1)} s ` +
+      `(${(truth.bytes / MB / seconds).toFixed(0)} MB/s, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB)`,
+  );
+  return { file, meta, reused: false };
+}
+
+function printTable(rows: BenchRow[]): void {
+  const header = ["section", "what", "MB/s", "events/s", "seconds", "peak RSS MB", "note"];
+  const body = rows.map((r) => [
+    r.section,
+    r.name,
+    (r.bytes / MB / r.seconds).toFixed(1),
+    Math.round(r.events / r.seconds).toLocaleString("en-US"),
+    r.seconds.toFixed(2),
+    (r.peakRss / MB).toFixed(0),
+    r.note ?? "",
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i >= 2 && i <= 5 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0)))
+      .join(" | ");
+  console.log(line(header));
+  console.log(widths.map((w) => "-".repeat(w)).join("-|-"));
+  for (const row of body) console.log(line(row));
+}
+
+async function main(): Promise<void> {
+  let args: Args;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exitCode = 2;
+    return;
+  }
+  const { file, meta, reused } = await benchLog(args);
+  console.log(
+    `${reused ? "reusing" : "using"} ${path.relative(process.cwd(), file)}: ${(meta.bytes / MB).toFixed(0)} MB, ` +
+      `${meta.events.toLocaleString("en-US")} events, ${(meta.records / meta.events).toFixed(2)} records/event, ` +
+      `${(meta.bytes / meta.events).toFixed(0)} bytes/event\n`,
+  );
+  const rows: BenchRow[] = [];
+  for (const section of SECTIONS) {
+    if (args.only && !args.only.includes(section.name)) continue;
+    rows.push(...section.run(file));
+  }
+  printTable(rows);
+}
+
+await main();

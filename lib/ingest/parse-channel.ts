@@ -1,0 +1,56 @@
+import path from "node:path";
+import { Worker } from "node:worker_threads";
+import { projectRoot } from "../store/migrate";
+import { type ParseMessage, ParseSide, type ParseSideOptions, type ReadMessage } from "./parse-side";
+
+/** The reading side's handle on the parse side, wherever that runs. */
+export interface ParseChannel {
+  send(message: ReadMessage): void;
+  close(): Promise<void>;
+}
+
+type Listener = (message: ParseMessage) => void;
+type ErrorListener = (error: Error) => void;
+
+/** Parses on this thread: for small inputs and environments without workers. */
+export function inlineChannel(options: ParseSideOptions, onMessage: Listener): ParseChannel {
+  const side = new ParseSide(options);
+  return {
+    send: (message) => side.handle(message, onMessage),
+    close: async () => undefined,
+  };
+}
+
+/**
+ * Parses in a worker thread, so parsing (one core) and SQLite writes (the other) overlap.
+ * The worker runs the TypeScript sources through the project's tsx loader.
+ */
+export function workerChannel(
+  options: ParseSideOptions,
+  onMessage: Listener,
+  onError: ErrorListener,
+): ParseChannel {
+  const root = projectRoot();
+  const worker = new Worker(path.join(root, "lib", "ingest", "parse-worker.ts"), {
+    workerData: options,
+    execArgv: ["--import", path.join(root, "bin", "register-tsx.mjs")],
+  });
+  worker.on("message", (message: ParseMessage | { kind: "error"; message: string }) => {
+    if (message.kind === "error") onError(new Error(`parse worker: ${message.message}`));
+    else onMessage(message);
+  });
+  worker.on("error", onError);
+  worker.on("exit", (code) => {
+    if (code !== 0) onError(new Error(`parse worker exited with status ${code}`));
+  });
+  return {
+    send: (message) => {
+      if (message.kind === "chunk") worker.postMessage(message, [message.data.buffer as ArrayBuffer]);
+      else worker.postMessage(message);
+    },
+    close: async () => {
+      worker.removeAllListeners("exit");
+      await worker.terminate();
+    },
+  };
+}

@@ -1,0 +1,154 @@
+import { AuditParser } from "../audit/parser";
+import type { LineFormat, ParserLimits } from "../audit/types";
+import type { SessionRow } from "../derive/derived-tables";
+import { BatchBuilder, type BuilderStart } from "./batch-builder";
+import type { WriteBatch } from "./write-batch";
+
+/** Events per batch handed to the writer: bounds memory and the size of one transaction. */
+const BATCH_EVENTS = 5000;
+/** A file with no audit record in its first this-many non-empty lines is not an audit log. */
+export const SNIFF_LINES = 1000;
+
+export interface FileStats {
+  lines: number;
+  records: number;
+  events: number;
+  malformed: number;
+  firstMs: number | null;
+  lastMs: number | null;
+  formats: LineFormat[];
+}
+
+/** What the parse side says back, in order. */
+export type ParseMessage =
+  | { kind: "batch"; batch: WriteBatch; bytes: number; lines: number; events: number }
+  | { kind: "refused"; reason: "binary" | "no-records" | "empty" }
+  | { kind: "file-done"; batch: WriteBatch; stats: FileStats }
+  | { kind: "sessions"; sessions: SessionRow[] };
+
+/** What the reading side sends, in order: per file `start-file`, `chunk`s, `end-file`; then `finish`. */
+export type ReadMessage =
+  | { kind: "start-file"; fileId: number }
+  | { kind: "chunk"; data: Uint8Array }
+  | { kind: "end-file" }
+  | { kind: "finish" };
+
+export interface ParseSideOptions extends BuilderStart {
+  limits?: Partial<ParserLimits>;
+}
+
+/**
+ * Parsing and row building for one ingest, driven by messages so it can run in a worker thread
+ * (the writer keeps the main thread) or inline. It answers each message with zero or more replies.
+ */
+export class ParseSide {
+  private readonly builder: BatchBuilder;
+  private parser: AuditParser | null = null;
+  private fileId = 0;
+  private sniffed = false;
+  private refused = false;
+  private firstMs: number | null = null;
+  private lastMs: number | null = null;
+  private bytesSinceReply = 0;
+
+  constructor(private readonly options: ParseSideOptions) {
+    this.builder = new BatchBuilder(options);
+  }
+
+  handle(message: ReadMessage, reply: (message: ParseMessage) => void): void {
+    switch (message.kind) {
+      case "start-file":
+        this.parser = new AuditParser(this.options.limits);
+        this.fileId = message.fileId;
+        this.sniffed = false;
+        this.refused = false;
+        this.firstMs = null;
+        this.lastMs = null;
+        return;
+      case "chunk":
+        this.chunk(message.data, reply);
+        return;
+      case "end-file":
+        this.endFile(reply);
+        return;
+      case "finish":
+        reply({ kind: "sessions", sessions: this.builder.sessions() });
+        return;
+    }
+  }
+
+  private chunk(data: Uint8Array, reply: (message: ParseMessage) => void): void {
+    const parser = this.parser;
+    if (!parser || this.refused) return;
+    if (parser.stats.bytes === 0 && data.subarray(0, 4096).includes(0)) {
+      this.refuse("binary", reply);
+      return;
+    }
+    this.take(parser.push(data));
+    this.bytesSinceReply += data.byteLength;
+    if (!this.sniffed) {
+      if (parser.stats.records > 0) this.sniffed = true;
+      else if (parser.stats.malformed >= SNIFF_LINES) {
+        this.refuse("no-records", reply);
+        return;
+      }
+    }
+    // Until the file is known to be an audit log, nothing of it goes to the writer.
+    if (this.sniffed && this.builder.pendingEvents >= BATCH_EVENTS) {
+      reply({
+        kind: "batch",
+        batch: this.builder.take(false),
+        bytes: this.takeBytes(),
+        lines: parser.stats.lines,
+        events: parser.stats.events,
+      });
+    }
+  }
+
+  private endFile(reply: (message: ParseMessage) => void): void {
+    const parser = this.parser;
+    if (!parser || this.refused) return;
+    this.take(parser.end());
+    if (parser.stats.records === 0) {
+      this.refuse(parser.stats.bytes === 0 ? "empty" : "no-records", reply);
+      return;
+    }
+    const { lines, records, events, malformed, formats } = parser.stats;
+    reply({
+      kind: "file-done",
+      batch: this.builder.take(true),
+      stats: {
+        lines,
+        records,
+        events,
+        malformed,
+        firstMs: this.firstMs,
+        lastMs: this.lastMs,
+        formats: [...formats],
+      },
+    });
+    this.parser = null;
+  }
+
+  private take(out: ReturnType<AuditParser["push"]>): void {
+    for (const event of out.events) {
+      const { timeMs } = this.builder.addEvent(event, this.fileId);
+      if (this.firstMs === null || timeMs < this.firstMs) this.firstMs = timeMs;
+      if (this.lastMs === null || timeMs > this.lastMs) this.lastMs = timeMs;
+    }
+    for (const entry of out.malformed) this.builder.addMalformed(entry, this.fileId);
+  }
+
+  private takeBytes(): number {
+    const bytes = this.bytesSinceReply;
+    this.bytesSinceReply = 0;
+    return bytes;
+  }
+
+  private refuse(reason: "binary" | "no-records" | "empty", reply: (message: ParseMessage) => void): void {
+    this.refused = true;
+    this.parser = null;
+    this.builder.take(true);
+    reply({ kind: "refused", reason });
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * What the parse side hands the writer: plain arrays (cheap to pass between threads), in the
+ * column order of the insert statements in lib/store/event-writer.ts.
+ */
+export type EventTuple = [
+  id: number,
+  fileId: number,
+  line: number,
+  node: string,
+  timeMs: number,
+  serial: number,
+  types: string,
+  recordCount: number,
+  syscall: string | null,
+  arch: string | null,
+  success: number | null,
+  exit: number | null,
+  pid: number | null,
+  ppid: number | null,
+  auid: number | null,
+  uid: number | null,
+  euid: number | null,
+  gid: number | null,
+  ses: number | null,
+  tty: string | null,
+  comm: string | null,
+  exe: string | null,
+  keys: string | null,
+  actor: string | null,
+  action: string,
+  object: string | null,
+  result: string | null,
+  rawBlockId: number,
+  rawOffset: number,
+  rawLength: number,
+];
+
+export type ProcessTuple = [
+  id: number,
+  eventId: number | null,
+  parentId: number | null,
+  chainPrevId: number | null,
+  node: string,
+  pid: number,
+  ppid: number | null,
+  ses: number | null,
+  auid: number | null,
+  uid: number | null,
+  euid: number | null,
+  exe: string | null,
+  comm: string | null,
+  argv: string | null,
+  cwd: string | null,
+  timeMs: number | null,
+  success: number | null,
+  placeholder: number,
+];
+
+export type TtyTuple = [
+  eventId: number,
+  node: string,
+  ses: number | null,
+  auid: number | null,
+  pid: number | null,
+  timeMs: number,
+  data: Uint8Array,
+  tokens: string,
+  lines: string,
+];
+
+export type MalformedTuple = [
+  fileId: number,
+  line: number,
+  offset: number,
+  code: string,
+  message: string,
+  excerpt: Uint8Array,
+];
+
+export interface RawBlock {
+  id: number;
+  /** The events' raw lines, newline-joined, raw-deflated. */
+  data: Uint8Array;
+}
+
+export interface WriteBatch {
+  events: EventTuple[];
+  /** [eventId, text] for the full-text index. */
+  search: [number, string][];
+  blocks: RawBlock[];
+  processes: ProcessTuple[];
+  tty: TtyTuple[];
+  malformed: MalformedTuple[];
+}
+
+export function emptyBatch(): WriteBatch {
+  return { events: [], search: [], blocks: [], processes: [], tty: [], malformed: [] };
+}
+
+export const EVENT_COLUMN = {
+  id: 0,
+  node: 3,
+  timeMs: 4,
+  serial: 5,
+  rawBlockId: 27,
+  rawOffset: 28,
+  rawLength: 29,
+} as const;
