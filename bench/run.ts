@@ -2,7 +2,9 @@
  * `npm run bench`: generates (or reuses) a realistic audit log under bench/out/, then runs each
  * benchmark section in a fresh process (so peak RSS is the section's own) and prints a table.
  *   tsx bench/run.ts [--size MB] [--seed N] [--format raw|enriched] [--only SECTION[,SECTION]]
- * Sections: parse. Later ones (ingest, reports) are added to SECTIONS.
+ *   [--ingest-size MB]
+ * Sections: parse (on a --size log, 200 MB by default), ingest (on an --ingest-size log, 1 GB by
+ * default, beside aureport's time on the same file).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -10,6 +12,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { GENERATOR_VERSION, type GeneratorOptions } from "../lib/generator/generate-log";
 import { writeGeneratedLog } from "./generate";
+import type { IngestBenchResult } from "./ingest";
 import type { ParseBenchResult } from "./parse";
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -29,6 +32,8 @@ interface BenchRow {
 
 interface Section {
   name: string;
+  /** Which generated log it reads. */
+  log: "parse" | "ingest";
   run: (file: string) => BenchRow[];
 }
 
@@ -55,29 +60,55 @@ function parseRow(r: ParseBenchResult): BenchRow {
   };
 }
 
+function ingestRows(r: IngestBenchResult): BenchRow[] {
+  const ratio =
+    r.aureportSeconds === null
+      ? "aureport not installed"
+      : `aureport ${r.aureportSeconds.toFixed(2)} s, ratio ${(r.seconds / r.aureportSeconds).toFixed(2)}`;
+  return [
+    {
+      section: "ingest",
+      name: "ingest (parse worker + SQLite)",
+      bytes: r.bytes,
+      events: r.events,
+      seconds: r.seconds,
+      peakRss: r.peakRss,
+      note: `${ratio}; database ${(r.dbBytes / MB).toFixed(0)} MB = ${(r.dbBytes / r.bytes).toFixed(2)}× the log`,
+    },
+  ];
+}
+
 const SECTIONS: Section[] = [
   {
     name: "parse",
+    log: "parse",
     run: (file) => [
       parseRow(runChild<ParseBenchResult>("parse.ts", [file])),
       parseRow(runChild<ParseBenchResult>("parse.ts", [file, "--facts"])),
     ],
   },
+  {
+    name: "ingest",
+    log: "ingest",
+    run: (file) => ingestRows(runChild<IngestBenchResult>("ingest.ts", [file])),
+  },
 ];
 
 interface Args {
   sizeMb: number;
+  ingestSizeMb: number;
   seed: number;
   format: "raw" | "enriched";
   only: string[] | null;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { sizeMb: 200, seed: 1, format: "raw", only: null };
+  const args: Args = { sizeMb: 200, ingestSizeMb: 1024, seed: 1, format: "raw", only: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = argv[i + 1];
     if (arg === "--size" && value) args.sizeMb = Number(value);
+    else if (arg === "--ingest-size" && value) args.ingestSizeMb = Number(value);
     else if (arg === "--seed" && value) args.seed = Number(value);
     else if (arg === "--format" && value) args.format = value === "enriched" ? "enriched" : "raw";
     else if (arg === "--only" && value) args.only = value.split(",");
@@ -103,14 +134,17 @@ interface CacheMeta {
 }
 
 /** The generated log for these options, from bench/out/ when a matching one is there. */
-async function benchLog(args: Args): Promise<{ file: string; meta: CacheMeta; reused: boolean }> {
+async function benchLog(
+  args: Args,
+  sizeMb: number,
+): Promise<{ file: string; meta: CacheMeta; reused: boolean }> {
   mkdirSync(OUT_DIR, { recursive: true });
   const options: GeneratorOptions = {
     seed: args.seed,
-    targetBytes: Math.round(args.sizeMb * MB),
+    targetBytes: Math.round(sizeMb * MB),
     format: args.format,
   };
-  const base = path.join(OUT_DIR, `audit-${args.sizeMb}mb-seed${args.seed}-${args.format}`);
+  const base = path.join(OUT_DIR, `audit-${sizeMb}mb-seed${args.seed}-${args.format}`);
   const file = `${base}.log`;
   const metaFile = `${base}.json`;
   if (existsSync(file) && existsSync(metaFile)) {
@@ -169,17 +203,21 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const { file, meta, reused } = await benchLog(args);
-  console.log(
-    `${reused ? "reusing" : "using"} ${path.relative(process.cwd(), file)}: ${(meta.bytes / MB).toFixed(0)} MB, ` +
-      `${meta.events.toLocaleString("en-US")} events, ${(meta.records / meta.events).toFixed(2)} records/event, ` +
-      `${(meta.bytes / meta.events).toFixed(0)} bytes/event\n`,
-  );
   const rows: BenchRow[] = [];
   for (const section of SECTIONS) {
     if (args.only && !args.only.includes(section.name)) continue;
+    const { file, meta, reused } = await benchLog(
+      args,
+      section.log === "ingest" ? args.ingestSizeMb : args.sizeMb,
+    );
+    console.log(
+      `${section.name}: ${reused ? "reusing" : "using"} ${path.relative(process.cwd(), file)}: ${(meta.bytes / MB).toFixed(0)} MB, ` +
+        `${meta.events.toLocaleString("en-US")} events, ${(meta.records / meta.events).toFixed(2)} records/event, ` +
+        `${(meta.bytes / meta.events).toFixed(0)} bytes/event`,
+    );
     rows.push(...section.run(file));
   }
+  console.log("");
   printTable(rows);
 }
 
