@@ -2,13 +2,15 @@ import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { staleBuildReason } from "../../lib/cli/build-freshness";
 import { parseOptions, parsePort } from "../../lib/cli/parse-options";
+import { loadDemoIfEmpty } from "../../lib/ingest/demo";
 import { databasePath, openDatabase } from "../../lib/store/db";
 import { projectRoot } from "../../lib/store/migrate";
 
 const HELP = `Usage: auditscope serve [--db FILE] [--port N] [--host H]
 
-Applies database migrations, builds the dashboard if the build is missing or stale,
-and serves it (default http://127.0.0.1:3000; PORT and HOST are read too).
+Applies database migrations, loads the demo dataset into an empty database (unless
+AUDITSCOPE_NO_DEMO is set), builds the dashboard if the build is missing or stale, and
+serves it (default http://127.0.0.1:3000; PORT and HOST are read too).
 `;
 
 export async function serveCommand(args: string[]): Promise<number> {
@@ -27,7 +29,18 @@ export async function serveCommand(args: string[]): Promise<number> {
   const port = parsePort(values.port ?? process.env.PORT, 3000);
   const host = values.host ?? process.env.HOST ?? "127.0.0.1";
 
-  openDatabase(file).close();
+  const db = openDatabase(file);
+  try {
+    if (!process.env.AUDITSCOPE_NO_DEMO) {
+      const demo = await loadDemoIfEmpty(db);
+      if (demo)
+        process.stderr.write(
+          `auditscope: loaded the demo dataset (${demo.events.toLocaleString("en-US")} events)\n`,
+        );
+    }
+  } finally {
+    db.close();
+  }
 
   const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
   const env = { ...process.env, AUDITSCOPE_DB: file, NEXT_TELEMETRY_DISABLED: "1" };

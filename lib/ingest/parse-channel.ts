@@ -34,6 +34,8 @@ export function workerChannel(
   const worker = new Worker(path.join(root, "lib", "ingest", "parse-worker.ts"), {
     workerData: options,
     execArgv: ["--import", path.join(root, "bin", "register-tsx.mjs")],
+    // Its live data is small (open events, one batch); a capped heap keeps the ingest's memory flat.
+    resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 32 },
   });
   worker.on("message", (message: ParseMessage | { kind: "error"; message: string }) => {
     if (message.kind === "error") onError(new Error(`parse worker: ${message.message}`));
