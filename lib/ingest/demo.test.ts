@@ -97,7 +97,7 @@ describe("ingest of a generated log, checked against the generator's ground trut
   it("keeps the TTY keystrokes, with the typo edited away", () => {
     const { sudo } = story();
     const rows = db
-      .prepare<[number], { lines: string; tokens: string }>(
+      .prepare<[number, number], { lines: string; tokens: string }>(
         `SELECT lines, tokens FROM tty_input WHERE dataset_id = ? AND pid = ? ORDER BY time_ms`,
       )
       .all(dataset, sudo.tty.pid);
