@@ -1,5 +1,8 @@
+import Link from "next/link";
 import { connection } from "next/server";
+import { DatasetActions } from "@/components/dataset-actions";
 import { TimeText } from "@/components/time-zone";
+import { UploadPanel } from "@/components/upload-panel";
 import { escapeInvisible } from "@/lib/format/escape";
 import { formatBytes } from "@/lib/format/numbers";
 import { listDatasets } from "@/lib/queries/list-datasets";
@@ -16,10 +19,15 @@ export default async function DatasetsPage() {
           Each dataset is a set of audit logs from one investigation, parsed into the event store.
         </p>
       </div>
+      <UploadPanel
+        datasets={datasets
+          .filter((d) => d.status !== "ingesting")
+          .map((d) => ({ id: d.id, name: escapeInvisible(d.name) }))}
+      />
       {datasets.length === 0 ? (
         <section className="empty-state" aria-labelledby="empty-title">
           <h2 id="empty-title">No datasets yet</h2>
-          <p>Load an audit log from the command line:</p>
+          <p>Upload logs above, or load them from the command line:</p>
           <pre className="code-block">
             <code>bin/auditscope ingest /var/log/audit/audit.log</code>
           </pre>
@@ -46,12 +54,17 @@ export default async function DatasetsPage() {
                 Unreadable lines
               </th>
               <th scope="col">Created</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
             {datasets.map((dataset) => (
               <tr key={dataset.id}>
-                <td>{escapeInvisible(dataset.name)}</td>
+                <td>
+                  <Link href={`/datasets/${dataset.id}`}>{escapeInvisible(dataset.name)}</Link>
+                </td>
                 <td>
                   <span className={`status status-${dataset.status}`}>{dataset.status}</span>
                   {dataset.error ? <div className="muted small">{escapeInvisible(dataset.error)}</div> : null}
@@ -68,9 +81,20 @@ export default async function DatasetsPage() {
                 </td>
                 <td className="num">{dataset.events.toLocaleString("en-US")}</td>
                 <td className="num">{formatBytes(dataset.bytes)}</td>
-                <td className="num">{dataset.malformed.toLocaleString("en-US")}</td>
+                <td className="num">
+                  {dataset.malformed > 0 ? (
+                    <Link href={`/datasets/${dataset.id}/malformed`}>
+                      {dataset.malformed.toLocaleString("en-US")}
+                    </Link>
+                  ) : (
+                    "0"
+                  )}
+                </td>
                 <td>
                   <TimeText ms={dataset.createdAt.getTime()} />
+                </td>
+                <td>
+                  <DatasetActions id={dataset.id} name={escapeInvisible(dataset.name)} />
                 </td>
               </tr>
             ))}

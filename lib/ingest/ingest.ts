@@ -51,6 +51,8 @@ export interface IngestOptions {
   onProgress?: (progress: IngestProgress) => void;
   signal?: AbortSignal;
   limits?: Partial<ParserLimits>;
+  /** Known total size (an upload's Content-Length) when the sources' sizes are not. */
+  bytesTotal?: number;
   /** Parse in a worker thread (the default); inline parsing is for tests of that path. */
   worker?: boolean;
 }
@@ -131,7 +133,10 @@ class Replies {
  * bounded whatever the input size. The dataset turns `ready` in the same transaction as its
  * last rows (the derived sessions); a failure or a cancel marks it `failed` or `cancelled`.
  */
-export async function ingest(sources: Source[], options: IngestOptions): Promise<IngestResult> {
+export async function ingest(
+  sources: Source[] | AsyncIterable<Source>,
+  options: IngestOptions,
+): Promise<IngestResult> {
   const started = performance.now();
   const { db } = options;
   const results: IngestFileResult[] = [];
@@ -140,10 +145,12 @@ export async function ingest(sources: Source[], options: IngestOptions): Promise
   let channel: ParseChannel | null = null;
   const replies = new Replies();
   const formats = new Set<LineFormat>();
-  const bytesTotal = sources.every((s) => s.size !== null)
-    ? sources.reduce((t, s) => t + (s.size ?? 0), 0)
-    : null;
+  const listed = Array.isArray(sources) ? sources : null;
+  const bytesTotal =
+    options.bytesTotal ??
+    (listed?.every((s) => s.size !== null) ? listed.reduce((t, s) => t + (s.size ?? 0), 0) : null);
   let bytesRead = 0;
+  let currentPath: string | null = null;
   let inFlight = 0;
   let doneEvents = 0;
   let doneLines = 0;
@@ -154,7 +161,7 @@ export async function ingest(sources: Source[], options: IngestOptions): Promise
   }
 
   const open = (): { writer: EventWriter; channel: ParseChannel } => {
-    if (datasetId === null) datasetId = createDataset(db, options.name ?? sources[0]?.path ?? "dataset");
+    if (datasetId === null) datasetId = createDataset(db, options.name ?? currentPath ?? "dataset");
     if (!writer || !channel) {
       writer = new EventWriter(db, datasetId);
       const start = {
@@ -178,7 +185,7 @@ export async function ingest(sources: Source[], options: IngestOptions): Promise
     options.onProgress({
       file,
       fileIndex,
-      files: sources.length,
+      files: listed?.length ?? fileIndex + 1,
       bytesRead,
       bytesTotal,
       lines: doneLines,
@@ -355,7 +362,11 @@ export async function ingest(sources: Source[], options: IngestOptions): Promise
   let status: IngestResult["status"] = "ready";
   let error: string | null = null;
   try {
-    for (const [index, source] of sources.entries()) results.push(await ingestFile(source, index));
+    let index = 0;
+    for await (const source of sources) {
+      currentPath = source.path;
+      results.push(await ingestFile(source, index++));
+    }
     if (results.every((r) => r.refused !== null)) {
       status = "refused";
       if (options.dataset === undefined && datasetId !== null) {

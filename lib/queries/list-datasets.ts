@@ -16,30 +16,37 @@ export interface DatasetRow {
 
 const num = (value: bigint | null) => (value === null ? null : Number(value));
 
-export async function listDatasets(store: Store): Promise<DatasetRow[]> {
-  const rows = await store.prisma.dataset.findMany({
-    select: {
-      id: true,
-      name: true,
-      status: true,
-      error: true,
-      events: true,
-      malformed: true,
-      bytes: true,
-      firstMs: true,
-      lastMs: true,
-      nodes: true,
-      createdAt: true,
-    },
-    orderBy: { id: "desc" },
-  });
-  return rows.map((row) => ({
-    ...row,
+interface DatasetRecord {
+  id: number;
+  name: string;
+  status: string;
+  error: string | null;
+  events: bigint;
+  malformed: bigint;
+  bytes: bigint;
+  firstMs: bigint | null;
+  lastMs: bigint | null;
+  nodes: string;
+  createdAt: Date;
+}
+
+export function toDatasetRow(row: DatasetRecord): DatasetRow {
+  return {
+    id: row.id,
+    name: row.name,
+    status: row.status,
+    error: row.error,
+    createdAt: row.createdAt,
     events: Number(row.events),
     malformed: Number(row.malformed),
     bytes: Number(row.bytes),
     firstMs: num(row.firstMs),
     lastMs: num(row.lastMs),
     nodes: row.nodes ? row.nodes.split("\n") : [],
-  }));
+  };
+}
+
+export async function listDatasets(store: Store): Promise<DatasetRow[]> {
+  const rows = await store.prisma.dataset.findMany({ orderBy: { id: "desc" } });
+  return rows.map(toDatasetRow);
 }

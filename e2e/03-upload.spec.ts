@@ -1,0 +1,96 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import { expect, type Page, test } from "@playwright/test";
+
+const corpus = path.resolve("../shared/corpus");
+const dir = mkdtempSync(path.join(tmpdir(), "auditscope-upload-"));
+
+async function upload(page: Page, files: string[], name?: string) {
+  await page.goto("/");
+  await page.getByLabel("Choose audit log files").setInputFiles(files);
+  if (name) await page.getByPlaceholder("the first file's name").fill(name);
+  await page.getByRole("button", { name: /^Upload/ }).click();
+}
+
+test("an uploaded corpus log becomes a dataset with the right event count", async ({ page }) => {
+  await upload(page, [path.join(corpus, "audit-userspace/test.log")], "uploaded test.log");
+  await expect(page.getByRole("status").filter({ hasText: "Added 7 events" })).toBeVisible();
+  const row = page.getByRole("row", { name: /uploaded test\.log/ });
+  await expect(row).toContainText("ready");
+  await expect(row.getByRole("cell").nth(4)).toHaveText("7");
+});
+
+test("a .gz upload is read by its content", async ({ page }) => {
+  const gz = path.join(dir, "msticpy-audit.log.gz");
+  writeFileSync(gz, gzipSync(readFileSync(path.join(corpus, "msticpy/auditd_log.txt"))));
+  await upload(page, [gz], "gzipped msticpy");
+  await expect(page.getByRole("status").filter({ hasText: "Added 938 events" })).toBeVisible();
+  await expect(
+    page
+      .getByRole("row", { name: /gzipped msticpy/ })
+      .getByRole("cell")
+      .nth(4),
+  ).toHaveText("938");
+});
+
+test("a PNG is refused with a clear message and creates no dataset", async ({ page }) => {
+  const png = path.join(dir, "x.png");
+  writeFileSync(png, Buffer.from("89504E470D0A1A0A0000000D4948445200000010000000100806000000", "hex"));
+  await page.goto("/");
+  const before = await page.getByRole("row").count();
+  await upload(page, [png]);
+  await expect(page.getByRole("region", { name: "Add audit logs" }).getByRole("alert")).toHaveText(
+    "x.png is not an audit log (no audit records in its first 1000 lines)",
+  );
+  await page.reload();
+  await expect(page.getByRole("row")).toHaveCount(before);
+});
+
+test("a log with unreadable lines goes in, and the lines are listed, escaped", async ({ page }) => {
+  const mixed = path.join(dir, "mixed.log");
+  const good = readFileSync(path.join(corpus, "audit-userspace/test2.log"), "latin1");
+  writeFileSync(
+    mixed,
+    `${good}garbage <b>bold</b> \x1b[31mred\n${good.split("\n")[0]}\nnot audit either\n`,
+    "latin1",
+  );
+  await upload(page, [mixed], "mixed lines");
+  await expect(page.getByRole("status").filter({ hasText: "2 lines could not be read" })).toBeVisible();
+  await page
+    .getByRole("row", { name: /mixed lines/ })
+    .getByRole("link", { name: "2" })
+    .click();
+  await expect(page.getByRole("heading", { name: "Lines that could not be read" })).toBeVisible();
+  const first = page.getByRole("row").nth(1);
+  await expect(first).toContainText("mixed.log");
+  await expect(first).toContainText("13");
+  await expect(first).toContainText("garbage <b>bold</b> \\x1b[31mred");
+  await expect(page.locator("b", { hasText: "bold" })).toHaveCount(0);
+});
+
+test("a dataset can be renamed and deleted, with confirmation", async ({ page }) => {
+  await upload(page, [path.join(corpus, "audit-userspace/test3.log")], "to delete");
+  await expect(page.getByRole("status").filter({ hasText: "Added 8 events" })).toBeVisible();
+  await page.getByRole("button", { name: "Rename to delete" }).click();
+  await page.getByLabel("New name").fill("doomed dataset");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("row", { name: /doomed dataset/ })).toBeVisible();
+  await page.getByRole("button", { name: "Delete doomed dataset" }).click();
+  await expect(page.getByRole("alertdialog")).toContainText("Delete it and every event in it?");
+  await page.getByRole("alertdialog").getByRole("button", { name: "Delete" }).click();
+  await expect(page.getByRole("row", { name: /doomed dataset/ })).toHaveCount(0);
+});
+
+test("the dataset overview shows counters, the chart and top tables", async ({ page }) => {
+  await upload(page, [path.join(corpus, "msticpy/auditd_log.txt")], "overview msticpy");
+  await expect(page.getByRole("status").filter({ hasText: "Added 938 events" })).toBeVisible();
+  await page.getByRole("link", { name: "overview msticpy" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "overview msticpy" })).toBeVisible();
+  await expect(page.getByRole("list", { name: "Counts" })).toContainText("938");
+  await expect(
+    page.getByRole("figure", { name: "Events over time (UTC)" }).locator(".recharts-bar-rectangle").first(),
+  ).toBeVisible();
+  await expect(page.getByRole("region", { name: "Executables" })).toContainText("/usr/sbin/sshd");
+});

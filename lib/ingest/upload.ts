@@ -1,0 +1,88 @@
+import { PassThrough, Readable, Transform } from "node:stream";
+import busboy from "busboy";
+import type { Source } from "./sources";
+import { decompressIfGzip } from "./sources";
+
+/** Sources handed over one by one, as the multipart body reveals them. */
+class SourceQueue implements AsyncIterable<Source> {
+  private items: Source[] = [];
+  private done = false;
+  private failure: Error | null = null;
+  private wake: (() => void) | null = null;
+
+  push(source: Source): void {
+    this.items.push(source);
+    this.wake?.();
+  }
+
+  end(error?: Error): void {
+    this.done = true;
+    this.failure ??= error ?? null;
+    this.wake?.();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Source> {
+    while (true) {
+      const next = this.items.shift();
+      if (next) {
+        yield next;
+        continue;
+      }
+      if (this.failure) throw this.failure;
+      if (this.done) return;
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
+      this.wake = null;
+    }
+  }
+}
+
+export class UploadTooLarge extends Error {}
+
+/**
+ * Streams a multipart/form-data body into ingest sources without buffering it: each file part is
+ * read as it arrives (busboy), gzip detected by content. A file over `maxBytes` fails the upload.
+ */
+export function uploadSources(
+  body: ReadableStream<Uint8Array>,
+  headers: Record<string, string>,
+  maxBytes: number,
+  onBodyBytes: (count: number) => void,
+): AsyncIterable<Source> {
+  const queue = new SourceQueue();
+  const parser = busboy({ headers, limits: { fileSize: maxBytes, files: 1000, fields: 20 } });
+  parser.on("file", (_field, part, info) => {
+    part.on("limit", () => {
+      const error = new UploadTooLarge(`${info.filename} is larger than the upload limit`);
+      part.destroy(error);
+      queue.end(error);
+    });
+    queue.push({
+      path: info.filename || "upload",
+      size: null,
+      open: (onBytes) => {
+        const counter = new Transform({
+          transform(chunk: Buffer, _encoding, callback) {
+            onBytes?.(chunk.length);
+            callback(null, chunk);
+          },
+        });
+        part.on("error", (error) => counter.destroy(error));
+        // When the ingest stops reading (a refused file), the rest of the part is drained so
+        // the next part can arrive.
+        counter.on("close", () => part.resume());
+        return decompressIfGzip(part.pipe(counter));
+      },
+    });
+  });
+  parser.on("close", () => queue.end());
+  parser.on("error", (error: Error) => queue.end(error));
+  const counted = new PassThrough();
+  counted.on("data", (chunk: Buffer) => onBodyBytes(chunk.length));
+  Readable.fromWeb(body as Parameters<typeof Readable.fromWeb>[0])
+    .on("error", (error) => queue.end(error))
+    .pipe(counted)
+    .pipe(parser);
+  return queue;
+}
