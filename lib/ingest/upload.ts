@@ -70,8 +70,8 @@ export function uploadSources(
         });
         part.on("error", (error) => counter.destroy(error));
         // When the ingest stops reading (a refused file), the rest of the part is drained so
-        // the next part can arrive.
-        counter.on("close", () => part.resume());
+        // the next part can arrive. (After the unpipe: unpiping the last reader pauses the part.)
+        counter.on("unpipe", () => part.resume());
         return decompressIfGzip(part.pipe(counter));
       },
     });
