@@ -1,5 +1,6 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
+import { HEAP_FLAGS } from "./lib/cli/node-flags";
 
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
@@ -12,6 +13,8 @@ export default defineConfig({
       "scripts/**/*.test.ts",
     ],
     testTimeout: 60_000,
+    // Tests run with the heap the server and CLI run with (the upload memory test depends on it).
+    execArgv: HEAP_FLAGS,
     hookTimeout: 120_000,
   },
 });

@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { staleBuildReason } from "../../lib/cli/build-freshness";
+import { HEAP_FLAGS } from "../../lib/cli/node-flags";
 import { parseOptions, parsePort } from "../../lib/cli/parse-options";
 import { loadDemoIfEmpty } from "../../lib/ingest/demo";
 import { databasePath, openDatabase } from "../../lib/store/db";
@@ -56,11 +57,15 @@ export async function serveCommand(args: string[]): Promise<number> {
   }
 
   process.stderr.write(`auditscope: serving ${file} on http://${host}:${port}\n`);
-  const server = spawn(process.execPath, [nextBin, "start", "--port", String(port), "--hostname", host], {
-    cwd: root,
-    env,
-    stdio: ["ignore", "inherit", "inherit"],
-  });
+  const server = spawn(
+    process.execPath,
+    [...HEAP_FLAGS, nextBin, "start", "--port", String(port), "--hostname", host],
+    {
+      cwd: root,
+      env,
+      stdio: ["ignore", "inherit", "inherit"],
+    },
+  );
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => server.kill(signal));
   }
