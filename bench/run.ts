@@ -10,6 +10,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { HEAP_FLAGS } from "../lib/cli/node-flags";
 import { GENERATOR_VERSION, type GeneratorOptions } from "../lib/generator/generate-log";
 import { writeGeneratedLog } from "./generate";
 import type { IngestBenchResult } from "./ingest";
@@ -38,8 +39,8 @@ interface Section {
 }
 
 /** Runs a bench script in its own node process and reads the JSON line it prints. */
-function runChild<T>(script: string, args: string[]): T {
-  const stdout = execFileSync(process.execPath, ["--import", "tsx", path.join(BENCH_DIR, script), ...args], {
+function runChild<T>(script: string, args: string[], nodeFlags: string[] = []): T {
+  const stdout = execFileSync(process.execPath, [...nodeFlags, "--import", "tsx", path.join(BENCH_DIR, script), ...args], {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],
     maxBuffer: 16 * MB,
@@ -90,7 +91,8 @@ const SECTIONS: Section[] = [
   {
     name: "ingest",
     log: "ingest",
-    run: (file) => ingestRows(runChild<IngestBenchResult>("ingest.ts", [file])),
+    // With the heap flags the CLI runs with (bin/auditscope).
+    run: (file) => ingestRows(runChild<IngestBenchResult>("ingest.ts", [file], HEAP_FLAGS)),
   },
 ];
 
