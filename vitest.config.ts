@@ -1,6 +1,6 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
-import { HEAP_FLAGS } from "./lib/cli/node-flags";
+import { HEAP_FLAGS } from "./lib/cli/node-flags.ts";
 
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },

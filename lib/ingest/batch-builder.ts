@@ -1,5 +1,5 @@
 import { deflateRawSync } from "node:zlib";
-import { eventFacts } from "../audit/event-facts";
+import { type EventFacts, eventFacts } from "../audit/event-facts";
 import { summarize } from "../audit/summary";
 import type { AuditEvent, Malformed } from "../audit/types";
 import { DerivedTables, type ProcessRow, type SessionRow } from "../derive/derived-tables";
@@ -63,7 +63,7 @@ export class BatchBuilder {
     return this.batch.events.length + this.blockEvents.length;
   }
 
-  addEvent(event: AuditEvent, fileId: number): { timeMs: number } {
+  addEvent(event: AuditEvent, fileId: number): { timeMs: number; facts: EventFacts } {
     const facts = eventFacts(event);
     const summary = summarize(facts);
     const id = this.nextEventId++;
@@ -127,7 +127,7 @@ export class BatchBuilder {
       ]);
     }
     if (this.blockBytes >= BLOCK_BYTES) this.closeBlock();
-    return { timeMs };
+    return { timeMs, facts };
   }
 
   addMalformed(entry: Malformed, fileId: number): void {

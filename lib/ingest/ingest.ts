@@ -4,6 +4,7 @@ import type Database from "better-sqlite3";
 import type { LineFormat, ParserLimits } from "../audit/types";
 import { claimDataset, createDataset, setDatasetStatus } from "../store/datasets";
 import { EventWriter } from "../store/event-writer";
+import { type DatasetSummary, mergeSummaries } from "./dataset-summary";
 import { datasetIdBase, ID_STRIDE } from "./ids";
 import { inlineChannel, type ParseChannel, workerChannel } from "./parse-channel";
 import { type FileStats, type ParseMessage, SNIFF_LINES } from "./parse-side";
@@ -328,7 +329,14 @@ export async function ingest(
     target.channel.send({ kind: "finish" });
     let message = await replies.next();
     while (message.kind !== "sessions") message = await replies.next();
-    const sessions = message.sessions;
+    const { sessions } = message;
+    const previous = db
+      .prepare<[number], { summary: string | null }>(`SELECT summary FROM datasets WHERE id = ?`)
+      .get(datasetId)?.summary;
+    const summary = mergeSummaries(
+      previous ? (JSON.parse(previous) as DatasetSummary) : null,
+      message.summary,
+    );
     // The derived sessions and the ready mark commit together, durably.
     db.pragma("synchronous = FULL");
     try {
@@ -343,14 +351,19 @@ export async function ingest(
              events = (SELECT count(*) FROM events WHERE dataset_id = @id),
              first_ms = (SELECT min(first_ms) FROM source_files WHERE dataset_id = @id),
              last_ms = (SELECT max(last_ms) FROM source_files WHERE dataset_id = @id),
-             nodes = (SELECT coalesce(group_concat(node, char(10)), '') FROM
-                       (SELECT DISTINCT node FROM events WHERE dataset_id = @id AND node <> '' ORDER BY node)),
+             nodes = @nodes,
              interpreted = interpreted OR @interpreted,
+             summary = @summary,
              status = 'ready', error = NULL, owner_pid = NULL, updated_at = @now
            WHERE id = @id`,
         ).run({
           id: datasetId,
           interpreted: formats.has("interpreted") ? 1 : 0,
+          summary: JSON.stringify(summary),
+          nodes: Object.keys(summary.nodes)
+            .filter((node) => node !== "")
+            .sort()
+            .join("\n"),
           now: new Date().toISOString(),
         });
       }).immediate();

@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import type { DatasetSummary } from "../ingest/dataset-summary";
 import type { Store } from "../store/db";
 
 export interface Bucket {
@@ -58,22 +59,93 @@ function top(db: Database.Database, sql: string, datasetId: number): TopItem[] {
     .map((row) => ({ value: row.value === null ? "(none)" : String(row.value), count: row.count }));
 }
 
-/** Everything the dataset overview page shows, from the store's indexes. */
+function topOf(counts: Record<string, number>, label: (value: string) => string = (v) => v): TopItem[] {
+  return Object.entries(counts)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, 10)
+    .map(([value, count]) => ({ value: label(value), count }));
+}
+
+/**
+ * Everything the dataset overview page shows. From the counts gathered at ingest when the
+ * dataset has them (a large dataset is never scanned for its overview), else from the tables.
+ */
 export function getDatasetOverview(
   store: Store,
   datasetId: number,
   firstMs: number,
   lastMs: number,
 ): DatasetOverview {
-  const { db } = store;
   const bucketMs = bucketFor(Math.max(lastMs - firstMs, 1));
+  const row = store.db
+    .prepare<[number], { summary: string | null; events: number }>(
+      `SELECT summary, events FROM datasets WHERE id = ?`,
+    )
+    .get(datasetId);
+  if (!row?.summary || bucketMs < MINUTE) return overviewFromTables(store, datasetId, firstMs, bucketMs);
+  const summary = JSON.parse(row.summary) as DatasetSummary;
+  const one = (sql: string) => store.db.prepare<[number], { n: number }>(sql).get(datasetId)?.n ?? 0;
+  // Names of raw (not ENRICHED) logs come from the logins: the sessions table is small.
+  const sessionNames = new Map(
+    store.db
+      .prepare<[number], { auid: number; name: string }>(
+        `SELECT auid, min(user_name) AS name FROM sessions WHERE dataset_id = ? AND auid IS NOT NULL AND user_name IS NOT NULL GROUP BY auid`,
+      )
+      .all(datasetId)
+      .map((r) => [r.auid, r.name]),
+  );
+  const buckets = new Map<number, Bucket>();
+  for (const [minute, success, failed, other] of summary.minutes) {
+    const startMs = Math.floor(minute / bucketMs) * bucketMs;
+    const bucket = buckets.get(startMs) ?? { startMs, success: 0, failed: 0, other: 0 };
+    bucket.success += success;
+    bucket.failed += failed;
+    bucket.other += other;
+    buckets.set(startMs, bucket);
+  }
+  return {
+    counters: [
+      { label: "Events", value: row.events },
+      { label: "Failed events", value: summary.failed },
+      { label: "Sessions", value: one("SELECT count(*) AS n FROM sessions WHERE dataset_id = ?") },
+      {
+        label: "Processes",
+        value: one("SELECT count(*) AS n FROM processes WHERE dataset_id = ? AND placeholder = 0"),
+      },
+      { label: "Users (auid)", value: Object.keys(summary.auids).length },
+      { label: "Executables", value: Object.keys(summary.exes).length },
+      { label: "TTY records", value: one("SELECT count(*) AS n FROM tty_input WHERE dataset_id = ?") },
+      { label: "Failed logins", value: summary.failedLogins },
+    ],
+    bucketMs,
+    buckets: [...buckets.values()].sort((a, b) => a.startMs - b.startMs),
+    users: topOf(summary.auids, (auid) => {
+      const name = summary.auidNames[auid] ?? sessionNames.get(Number(auid));
+      return name ? `${auid} (${name})` : auid;
+    }),
+    executables: topOf(summary.exes),
+    keys: topOf(summary.keys),
+    hosts: topOf(summary.nodes, (node) => node || "(no node name)"),
+    failedSyscalls: topOf(summary.failedSyscalls),
+  };
+}
+
+/** The same, counted from the tables: small datasets, and ones ingested before counts were kept. */
+function overviewFromTables(
+  store: Store,
+  datasetId: number,
+  firstMs: number,
+  bucketMs: number,
+): DatasetOverview {
+  const { db } = store;
   const buckets = db
-    .prepare<[number, number, number, number, number], Bucket>(
-      `SELECT (time_ms / ?) * ? AS startMs, sum(success = 1) AS success, sum(success = 0) AS failed,
+    .prepare<[bigint, bigint, number, number, bigint], Bucket>(
+      `SELECT (time_ms / ?) * ? AS startMs, coalesce(sum(success = 1), 0) AS success, coalesce(sum(success = 0), 0) AS failed,
               sum(success IS NULL) AS other
        FROM events WHERE dataset_id = ? AND time_ms >= ? GROUP BY time_ms / ? ORDER BY startMs`,
     )
-    .all(bucketMs, bucketMs, datasetId, firstMs, bucketMs);
+    // Bound as integers: better-sqlite3 binds a JS number as REAL, and REAL division would not bucket.
+    .all(BigInt(bucketMs), BigInt(bucketMs), datasetId, firstMs, BigInt(bucketMs));
   const one = (sql: string) => db.prepare<[number], { n: number }>(sql).get(datasetId)?.n ?? 0;
   return {
     counters: [
@@ -107,7 +179,7 @@ export function getDatasetOverview(
     buckets,
     users: top(
       db,
-      `SELECT e.auid || coalesce(' (' || (SELECT s.user_name FROM sessions s WHERE s.dataset_id = e.dataset_id AND s.auid = e.auid AND s.user_name IS NOT NULL LIMIT 1) || ')', '') AS value,
+      `SELECT e.auid || coalesce(' (' || (SELECT min(s.user_name) FROM sessions s WHERE s.dataset_id = e.dataset_id AND s.auid = e.auid) || ')', '') AS value,
               count(*) AS count
        FROM events e WHERE e.dataset_id = ? AND e.auid IS NOT NULL GROUP BY e.auid ORDER BY count DESC LIMIT 10`,
       datasetId,
