@@ -40,11 +40,15 @@ interface Section {
 
 /** Runs a bench script in its own node process and reads the JSON line it prints. */
 function runChild<T>(script: string, args: string[], nodeFlags: string[] = []): T {
-  const stdout = execFileSync(process.execPath, [...nodeFlags, "--import", "tsx", path.join(BENCH_DIR, script), ...args], {
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-    maxBuffer: 16 * MB,
-  });
+  const stdout = execFileSync(
+    process.execPath,
+    [...nodeFlags, "--import", "tsx", path.join(BENCH_DIR, script), ...args],
+    {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+      maxBuffer: 16 * MB,
+    },
+  );
   const last = stdout.trim().split("\n").pop() ?? "";
   return JSON.parse(last) as T;
 }

@@ -153,7 +153,8 @@ export function UploadPanel({ datasets }: { datasets: DatasetChoice[] }) {
   return (
     <section className="upload-panel" aria-labelledby="upload-title">
       <h2 id="upload-title">Add audit logs</h2>
-      <div
+      <section
+        aria-label="Drop audit logs here"
         className={`drop-zone${dragging ? " dragging" : ""}`}
         onDragOver={(event) => {
           event.preventDefault();
@@ -173,11 +174,11 @@ export function UploadPanel({ datasets }: { datasets: DatasetChoice[] }) {
             onChange={(event) => addFiles(event.target.files)}
           />
         </label>
-      </div>
+      </section>
       {files.length > 0 ? (
         <ul className="file-list" aria-label="Files to upload">
-          {files.map((file, index) => (
-            <li key={`${file.name}-${index}`}>
+          {files.map((file) => (
+            <li key={`${file.name}-${file.size}-${file.lastModified}`}>
               {file.name} <span className="muted">({formatBytes(file.size)})</span>
             </li>
           ))}

@@ -23,7 +23,8 @@ interface JobEntry {
 
 const KEEP_FINISHED_MS = 10 * 60 * 1000;
 const registry = globalThis as unknown as { auditscopeJobs?: Map<string, JobEntry> };
-const jobs: Map<string, JobEntry> = (registry.auditscopeJobs ??= new Map());
+registry.auditscopeJobs ??= new Map();
+const jobs: Map<string, JobEntry> = registry.auditscopeJobs;
 
 function prune(now: number): void {
   for (const [id, entry] of jobs) {
@@ -78,7 +79,7 @@ export function listJobs(): IngestJob[] {
 /** Asks a running job to stop; the ingest marks its dataset cancelled. */
 export function cancelJob(id: string): boolean {
   const entry = jobs.get(id);
-  if (!entry || entry.job.state !== "running") return false;
-  entry.controller.abort();
+  if (entry?.job.state !== "running") return false;
+  entry?.controller.abort();
   return true;
 }
