@@ -52,7 +52,15 @@ export function uploadSources(
 ): AsyncIterable<Source> {
   const queue = new SourceQueue();
   const parser = busboy({ headers, limits: { fileSize: maxBytes, files: 1000, fields: 20 } });
+  let current: Readable | null = null;
+  // A body cut off (the tab closed, the network dropped) fails the part being read, so the
+  // ingest stops and marks its dataset failed instead of waiting forever.
+  const fail = (error: Error) => {
+    current?.destroy(error);
+    queue.end(error);
+  };
   parser.on("file", (_field, part, info) => {
+    current = part;
     part.on("limit", () => {
       const error = new UploadTooLarge(`${info.filename} is larger than the upload limit`);
       part.destroy(error);
@@ -77,11 +85,11 @@ export function uploadSources(
     });
   });
   parser.on("close", () => queue.end());
-  parser.on("error", (error: Error) => queue.end(error));
+  parser.on("error", fail);
   const counted = new PassThrough();
   counted.on("data", (chunk: Buffer) => onBodyBytes(chunk.length));
   Readable.fromWeb(body as Parameters<typeof Readable.fromWeb>[0])
-    .on("error", (error) => queue.end(error))
+    .on("error", fail)
     .pipe(counted)
     .pipe(parser);
   return queue;

@@ -157,4 +157,29 @@ describe("POST /api/uploads", () => {
     const row = getStore().db.prepare(`SELECT status FROM datasets WHERE id = ?`).get(body.dataset);
     expect(row).toEqual({ status: "cancelled" });
   });
+
+  it("marks the dataset failed, never ready, when the upload is cut off (a closed tab)", async () => {
+    const id = job();
+    const log = readFileSync(corpusPath("msticpy/auditd_log.txt"));
+    let step = 0;
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        await new Promise((resolve) => setImmediate(resolve));
+        step++;
+        if (step === 1) {
+          controller.enqueue(
+            encoder.encode(
+              `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="cut.log"\r\n\r\n`,
+            ),
+          );
+        } else if (step === 2) controller.enqueue(log.subarray(0, 200_000));
+        else controller.error(new Error("the client went away"));
+      },
+    });
+    const response = await POST(uploadRequest(body, { job: id, name: "cut off" }));
+    const result = (await response.json()) as { status: string; dataset: number | null };
+    expect(result.status).toBe("failed");
+    const row = getStore().db.prepare(`SELECT status FROM datasets WHERE name = 'cut off'`).get();
+    expect(row).toEqual({ status: "failed" });
+  });
 });
