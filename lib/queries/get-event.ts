@@ -6,6 +6,8 @@ import type { Store } from "../store/db";
 import { readEventRaw } from "../store/raw-lines";
 
 export interface EventRecordView {
+  /** Where the record sits in the event's raw lines: a stable key. */
+  key: string;
   type: string;
   fields: [name: string, field: InterpretedField][];
   /** ENRICHED fields (after the 0x1d separator), as written. */
@@ -47,6 +49,7 @@ export function getEvent(store: Store, datasetId: number, eventId: number): Even
     summary: summary?.text ?? "",
     result: summary?.result ?? null,
     records: records.map((record) => ({
+      key: `${record.line}:${record.offset}`,
       type: record.type,
       fields: Object.entries(interpretRecord(record)),
       enriched: record.enriched ? [...record.enriched] : [],

@@ -52,7 +52,7 @@ export default async function EventPage({ params }: { params: Promise<{ id: stri
       </div>
       {event.records.map((record, index) => (
         <section
-          key={`${record.type}-${index}`}
+          key={record.key}
           className="record"
           aria-label={`Record ${index + 1}: ${record.type}`}
         >
