@@ -4,7 +4,8 @@
  *   tsx bench/run.ts [--size MB] [--seed N] [--format raw|enriched] [--only SECTION[,SECTION]]
  *   [--ingest-size MB]
  * Sections: parse (on a --size log, 200 MB by default), ingest (on an --ingest-size log, 1 GB by
- * default, beside aureport's time on the same file).
+ * default, beside aureport's time on the same file), reports (each report's query times on the
+ * --ingest-size log's dataset, beside aureport's time for the same report; prints its own table).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -15,6 +16,7 @@ import { GENERATOR_VERSION, type GeneratorOptions } from "../lib/generator/gener
 import { writeGeneratedLog } from "./generate";
 import type { IngestBenchResult } from "./ingest";
 import type { ParseBenchResult } from "./parse";
+import type { AureportTime, QueryTiming, ReportsBenchResult } from "./reports";
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const OUT_DIR = path.join(BENCH_DIR, "out");
@@ -83,6 +85,61 @@ function ingestRows(r: IngestBenchResult): BenchRow[] {
   ];
 }
 
+const ms = (t: QueryTiming | null) => (t === null ? "-" : `${t.p50Ms.toFixed(1)} / ${t.p95Ms.toFixed(1)}`);
+const cold = (t: QueryTiming | null) => (t === null ? "-" : t.coldMs.toFixed(0));
+const aureportText = (t: AureportTime | null) =>
+  t === null ? "-" : t === "timeout" ? "timeout" : t.toFixed(1);
+
+/** The reports section's own table: one line per report, milliseconds (p50 / p95, cold). */
+function reportsRows(r: ReportsBenchResult): BenchRow[] {
+  const header = [
+    "report",
+    "rows p50/p95",
+    "cold",
+    "--failed rows",
+    "ranking p50/p95",
+    "cold",
+    "--failed ranking",
+    "aureport s",
+    "aureport --summary s",
+  ];
+  const body = r.timings.map((t) => [
+    t.report,
+    ms(t.detailed),
+    cold(t.detailed),
+    ms(t.detailedFailed),
+    ms(t.ranking),
+    cold(t.ranking),
+    ms(t.rankingFailed),
+    aureportText(t.aureportSeconds),
+    aureportText(t.aureportSummarySeconds),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(" | ");
+  console.log(`\nreports (ms; "summary" is the summary report, its ranking columns unused):`);
+  console.log(line(header));
+  console.log(widths.map((w) => "-".repeat(w)).join("-|-"));
+  for (const row of body) console.log(line(row));
+  const all = r.timings.flatMap((t) => [t.detailed, t.detailedFailed, t.ranking, t.rankingFailed]);
+  const timed = all.filter((t): t is QueryTiming => t !== null);
+  const worstP95 = Math.max(...timed.map((t) => t.p95Ms));
+  const worstCold = Math.max(...timed.map((t) => t.coldMs));
+  return [
+    {
+      section: "reports",
+      name: r.reused ? "reports (dataset reused)" : `reports (ingest ${r.ingestSeconds?.toFixed(1)} s)`,
+      bytes: r.bytes,
+      events: r.events,
+      seconds: r.seconds,
+      peakRss: 0,
+      note:
+        `worst warm p95 ${worstP95.toFixed(1)} ms, worst cold ${worstCold.toFixed(0)} ms; ` +
+        `${r.reportRows.events.toLocaleString("en-US")} report rows, database ${(r.dbBytes / MB).toFixed(0)} MB`,
+    },
+  ];
+}
+
 const SECTIONS: Section[] = [
   {
     name: "parse",
@@ -97,6 +154,11 @@ const SECTIONS: Section[] = [
     log: "ingest",
     // With the heap flags the CLI runs with (bin/auditscope).
     run: (file) => ingestRows(runChild<IngestBenchResult>("ingest.ts", [file], HEAP_FLAGS)),
+  },
+  {
+    name: "reports",
+    log: "ingest",
+    run: (file) => reportsRows(runChild<ReportsBenchResult>("reports.ts", [file], HEAP_FLAGS)),
   },
 ];
 

@@ -2,6 +2,7 @@ import { UsageError } from "../lib/cli/usage-error";
 import { datasetsCommand } from "./commands/datasets";
 import { ingestCommand } from "./commands/ingest";
 import { parseCommand } from "./commands/parse";
+import { reportCommand } from "./commands/report";
 import { serveCommand } from "./commands/serve";
 import { statsCommand } from "./commands/stats";
 
@@ -21,6 +22,7 @@ const commands: Record<string, Command> = {
   },
   datasets: { summary: "list the datasets", run: datasetsCommand },
   stats: { summary: "print a dataset's counts as JSON", run: statsCommand },
+  report: { summary: "print one of aureport's reports of a dataset (text or --json)", run: reportCommand },
   serve: { summary: "apply migrations, build if needed and serve the dashboard", run: serveCommand },
 };
 

@@ -1,6 +1,7 @@
 import type { AuditEvent, AuditRecord, ParserLimits } from "./types";
 
 interface OpenEvent {
+  key: string;
   event: AuditEvent;
   /** Sequence number of the last record added to it. */
   lastSeq: number;
@@ -10,6 +11,20 @@ interface OpenEvent {
 // one, whatever their time: a straggler often comes right after a record seconds newer.
 const MIN_RECORDS_BEHIND = 32;
 
+function eventKey(record: AuditRecord): string {
+  return `${record.node ?? ""}\u0000${record.sec}.${record.ms}:${record.serial}`;
+}
+
+/** Whether the record has the event's key (see eventKey), compared without building it. */
+function belongsTo(record: AuditRecord, event: AuditEvent): boolean {
+  return (
+    record.serial === event.serial &&
+    record.sec === event.sec &&
+    record.ms === event.ms &&
+    (record.node ?? "") === (event.node ?? "")
+  );
+}
+
 /**
  * Groups records into events by (node, stamp, serial). Records of one event may interleave
  * with other events' and `EOE` may be missing, so an event is complete on its `EOE`, once
@@ -18,6 +33,11 @@ const MIN_RECORDS_BEHIND = 32;
  */
 export class EventAssembler {
   private readonly open = new Map<string, OpenEvent>();
+  /**
+   * The event a record last went to, while it is open (complete() forgets it): usually the next
+   * record's too, which then needs no key.
+   */
+  private last: OpenEvent | null = null;
   private lastSec = Number.NaN;
   private seq = 0;
 
@@ -32,24 +52,31 @@ export class EventAssembler {
       this.closeDistant(record.sec, done);
     }
     this.seq++;
-    const key = `${record.node ?? ""}\u0000${record.sec}.${record.ms}:${record.serial}`;
-    let open = this.open.get(key);
+    let open: OpenEvent | undefined;
+    let key = "";
+    if (this.last !== null && belongsTo(record, this.last.event)) {
+      open = this.last;
+    } else {
+      key = eventKey(record);
+      open = this.open.get(key);
+    }
     if (!open) {
       open = {
+        key,
         event: { node: record.node, sec: record.sec, ms: record.ms, serial: record.serial, records: [] },
         lastSeq: this.seq,
       };
       this.open.set(key, open);
+      this.last = open;
       if (this.open.size > this.limits.maxEventsInFlight) this.closeOldest(done);
     } else if (open.event.records.length >= this.limits.maxRecordsPerEvent) {
       return false;
+    } else {
+      this.last = open;
     }
     open.event.records.push(record);
     open.lastSeq = this.seq;
-    if (record.type === "EOE") {
-      this.open.delete(key);
-      done.push(open.event);
-    }
+    if (record.type === "EOE") this.complete(open, done);
     return true;
   }
 
@@ -57,26 +84,30 @@ export class EventAssembler {
   flush(done: AuditEvent[]): void {
     for (const { event } of this.open.values()) done.push(event);
     this.open.clear();
+    this.last = null;
   }
 
   get inFlight(): number {
     return this.open.size;
   }
 
+  private complete(open: OpenEvent, done: AuditEvent[]): void {
+    this.open.delete(open.key);
+    if (this.last === open) this.last = null;
+    done.push(open.event);
+  }
+
   private closeOldest(done: AuditEvent[]): void {
-    const first = this.open.entries().next();
-    if (first.done) return;
-    this.open.delete(first.value[0]);
-    done.push(first.value[1].event);
+    const first = this.open.values().next();
+    if (!first.done) this.complete(first.value, done);
   }
 
   // Open events are in arrival order, which is near time order: stop at the first one still close.
   private closeDistant(sec: number, done: AuditEvent[]): void {
-    for (const [key, { event, lastSeq }] of this.open) {
-      if (Math.abs(sec - event.sec) <= this.limits.windowSeconds || this.seq - lastSeq < MIN_RECORDS_BEHIND)
-        break;
-      this.open.delete(key);
-      done.push(event);
+    for (const open of this.open.values()) {
+      const near = Math.abs(sec - open.event.sec) <= this.limits.windowSeconds;
+      if (near || this.seq - open.lastSeq < MIN_RECORDS_BEHIND) break;
+      this.complete(open, done);
     }
   }
 }

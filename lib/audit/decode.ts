@@ -5,8 +5,9 @@ export function isHex(value: string): boolean {
   return HEX.test(value);
 }
 
+/** The bytes, in an array of their own (not a view into Buffer's shared pool). */
 export function hexToBytes(hex: string): Uint8Array {
-  return Uint8Array.from(Buffer.from(hex, "hex"));
+  return new Uint8Array(Buffer.from(hex, "hex"));
 }
 
 /** Bytes as text: UTF-8 where valid; otherwise bytes 0x80–0xFF become `\xNN`, so nothing is lost silently. */

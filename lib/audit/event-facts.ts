@@ -1,7 +1,9 @@
+import { digitsEnd } from "./chars";
 import { latin1ToText } from "./decode";
 import { execveArgs } from "./execve";
 import { unquote } from "./fields";
-import { fieldBytes, fieldText, proctitleArgs, recordKeys } from "./interpret";
+import { addRecordKeys, fieldBytes, fieldText, proctitleFieldArgs } from "./interpret";
+import { enrichedValue, fieldValue } from "./record";
 import { decodeSockaddr, type Sockaddr } from "./sockaddr";
 import { archFromHex } from "./tables/arches";
 import { syscallName } from "./tables/syscalls";
@@ -47,137 +49,235 @@ export interface EventFacts {
 }
 
 const UNSET_ID = 4294967295;
-const SYSCALL_LIKE = new Set(["SYSCALL", "URINGOP"]);
 
-function intOrNull(raw: string | undefined): number | null {
-  if (raw === undefined) return null;
-  const n = Number(raw);
-  return Number.isFinite(n) && /^-?\d+$/.test(raw) ? n : null;
+/** A field's value as written, with the record it was read from. */
+interface Field {
+  record: AuditRecord;
+  name: string;
+  raw: string;
+}
+
+/**
+ * A pure function of a string, remembered for its first `limit` distinct arguments: arch= and
+ * syscall= take a handful of values in a whole log, and each costs a regex and a table lookup.
+ */
+function memoize<T>(compute: (key: string) => T, limit: number): (key: string) => T {
+  const cache = new Map<string, T>();
+  return (key) => {
+    const hit = cache.get(key);
+    if (hit !== undefined || cache.has(key)) return hit as T;
+    const value = compute(key);
+    if (cache.size < limit) cache.set(key, value);
+    return value;
+  };
+}
+
+const archName = memoize((hex) => archFromHex(hex)?.name ?? hex, 64);
+const syscallNamer = memoize((arch) => memoize((nr) => syscallName(arch, Number(nr)), 1024), 64);
+
+function isSyscallLike(record: AuditRecord): boolean {
+  return record.type === "SYSCALL" || record.type === "URINGOP";
+}
+
+function read(record: AuditRecord | undefined, name: string): Field | undefined {
+  if (record === undefined) return undefined;
+  const raw = fieldValue(record, name);
+  return raw === undefined ? undefined : { record, name, raw };
+}
+
+/** The field in the first record that has it (`skip` is known not to). */
+function firstWith(records: readonly AuditRecord[], name: string, skip?: AuditRecord): Field | undefined {
+  for (const record of records) {
+    if (record === skip) continue;
+    const raw = fieldValue(record, name);
+    if (raw !== undefined) return { record, name, raw };
+  }
+  return undefined;
+}
+
+/** Process attributes come from the primary record, else from the first record that has them. */
+function idField(records: readonly AuditRecord[], primary: AuditRecord | undefined, name: string) {
+  return read(primary, name) ?? firstWith(records, name, primary);
+}
+
+/** /^-?\d+$/, by hand: it runs for a dozen fields of every event. */
+function isIntegerText(text: string): boolean {
+  const start = text.charCodeAt(0) === 0x2d /* - */ ? 1 : 0;
+  return text.length > start && digitsEnd(text, start) === text.length;
+}
+
+function intOrNull(field: Field | undefined): number | null {
+  if (field === undefined || !isIntegerText(field.raw)) return null;
+  const n = Number(field.raw);
+  return Number.isFinite(n) ? n : null;
 }
 
 /** An id: 4294967295 and -1 mean unset, kept as null. */
-function idOrNull(raw: string | undefined): number | null {
-  const n = intOrNull(raw);
+function idOrNull(field: Field | undefined): number | null {
+  const n = intOrNull(field);
   return n === null || n === UNSET_ID || n === -1 ? null : n;
 }
 
-function textOrNull(record: AuditRecord | undefined, name: string): string | null {
-  const raw = record?.fields.get(name);
-  if (record === undefined || raw === undefined) return null;
-  return fieldText(record, name, raw);
+function textOrNull(field: Field | undefined): string | null {
+  return field === undefined ? null : fieldText(field.record, field.name, field.raw);
 }
 
-function plainOrNull(record: AuditRecord | undefined, name: string): string | null {
-  const raw = record?.fields.get(name);
-  if (raw === undefined || raw === "?" || raw === '"?"') return null;
-  return latin1ToText(unquote(raw));
-}
-
-function firstWith(records: readonly AuditRecord[], name: string): AuditRecord | undefined {
-  return records.find((r) => r.fields.has(name));
+function plainOrNull(field: Field | undefined): string | null {
+  if (field === undefined || field.raw === "?" || field.raw === '"?"') return null;
+  return latin1ToText(unquote(field.raw));
 }
 
 function successOf(primary: AuditRecord | undefined): boolean | null {
   if (!primary) return null;
-  const success = primary.fields.get("success");
+  const success = fieldValue(primary, "success");
   if (success !== undefined) return unquote(success) === "yes";
-  const res = primary.fields.get("res") ?? primary.fields.get("result");
+  const res = fieldValue(primary, "res") ?? fieldValue(primary, "result");
   if (res !== undefined) {
     const value = unquote(res);
     return value === "success" || value === "1" || value === "yes";
   }
-  const apparmor = primary.fields.get("apparmor");
+  const apparmor = fieldValue(primary, "apparmor");
   if (apparmor !== undefined) return !/DENIED/i.test(apparmor);
-  const seresult = primary.fields.get("seresult");
+  const seresult = fieldValue(primary, "seresult");
   if (seresult !== undefined) return seresult !== "denied";
   return null;
 }
 
-function nameOf(record: AuditRecord | undefined, field: string): string | null {
-  if (!record) return null;
+/** The name of an id (`auid` → `AUID=` of ENRICHED output), from the record the id came from. */
+function nameOf(field: Field | undefined): string | null {
+  if (!field) return null;
+  const { record, name: id } = field;
   const name =
-    record.enriched?.get(field.toUpperCase()) ??
-    (record.format === "interpreted" ? plainOrNull(record, field) : null);
+    enrichedValue(record, id.toUpperCase()) ?? (record.format === "interpreted" ? plainOrNull(field) : null);
   return name === null || name === "unset" ? null : name;
 }
 
 function syscallOf(primary: AuditRecord | undefined): string | null {
-  if (!primary || !SYSCALL_LIKE.has(primary.type)) return null;
-  const raw = primary.fields.get("syscall") ?? primary.fields.get("uring_op");
+  if (!primary || !isSyscallLike(primary)) return null;
+  const raw = fieldValue(primary, "syscall") ?? fieldValue(primary, "uring_op");
   if (raw === undefined) return null;
   if (primary.format === "interpreted") return raw;
-  const arch = primary.fields.get("arch");
-  return (arch !== undefined && syscallName(arch, Number(raw))) || primary.enriched?.get("SYSCALL") || raw;
+  const arch = fieldValue(primary, "arch");
+  return (arch !== undefined && syscallNamer(arch)(raw)) || enrichedValue(primary, "SYSCALL") || raw;
 }
 
-function ttyBytes(records: readonly AuditRecord[]): Uint8Array | null {
-  const parts: Uint8Array[] = [];
+function archOf(primary: AuditRecord | undefined): string | null {
+  const raw = primary && fieldValue(primary, "arch");
+  if (raw === undefined) return null;
+  return primary?.format === "interpreted" ? raw : archName(raw);
+}
+
+/** The records eventFacts reads by type, found in one pass. */
+interface Located {
+  primary: AuditRecord | undefined;
+  cwd: AuditRecord | undefined;
+  proctitle: AuditRecord | undefined;
+  sockaddr: AuditRecord | undefined;
+  types: string[];
+  paths: AuditRecord[];
+  ttys: AuditRecord[];
+}
+
+function locate(records: readonly AuditRecord[]): Located {
+  const found: Located = {
+    primary: undefined,
+    cwd: undefined,
+    proctitle: undefined,
+    sockaddr: undefined,
+    types: [],
+    paths: [],
+    ttys: [],
+  };
+  // The primary record is the first SYSCALL-like one, else the first that is not EOE.
+  let firstOther: AuditRecord | undefined;
   for (const record of records) {
-    const raw = record.type === "TTY" || record.type === "USER_TTY" ? record.fields.get("data") : undefined;
+    const { type } = record;
+    if (type === "EOE") continue;
+    if (!found.types.includes(type)) found.types.push(type);
+    if (found.primary === undefined && isSyscallLike(record)) found.primary = record;
+    firstOther ??= record;
+    if (type === "PATH") found.paths.push(record);
+    else if (type === "CWD") found.cwd ??= record;
+    else if (type === "PROCTITLE") found.proctitle ??= record;
+    else if (type === "SOCKADDR") found.sockaddr ??= record;
+    else if (type === "TTY" || type === "USER_TTY") found.ttys.push(record);
+  }
+  found.primary ??= firstOther;
+  return found;
+}
+
+function ttyBytes(ttys: readonly AuditRecord[]): Uint8Array | null {
+  const parts: Uint8Array[] = [];
+  for (const record of ttys) {
+    const raw = fieldValue(record, "data");
     const bytes = raw === undefined ? null : fieldBytes(record, "data", raw);
     if (bytes) parts.push(bytes);
   }
   return parts.length === 0 ? null : parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts);
 }
 
+function eventKeys(records: readonly AuditRecord[]): string[] {
+  const keys: string[] = [];
+  for (const record of records) addRecordKeys(record, keys);
+  // Almost every event has one key or none: only more need their duplicates dropped.
+  return keys.length > 1 ? [...new Set(keys)] : keys;
+}
+
+function pathsOf(paths: readonly AuditRecord[]): EventFacts["paths"] {
+  const out: EventFacts["paths"] = [];
+  for (const record of paths) {
+    const name = read(record, "name");
+    if (name) out.push({ name: textOrNull(name) ?? "", nametype: plainOrNull(read(record, "nametype")) });
+  }
+  return out;
+}
+
+function sockaddrOf(record: AuditRecord | undefined): Sockaddr | null {
+  const saddr = record && fieldValue(record, "saddr");
+  return saddr !== undefined && record?.format !== "interpreted" ? decodeSockaddr(saddr) : null;
+}
+
 export function eventFacts(event: AuditEvent): EventFacts {
   const { records } = event;
-  const primary = records.find((r) => SYSCALL_LIKE.has(r.type)) ?? records.find((r) => r.type !== "EOE");
-  const idSource = (name: string) => (primary?.fields.has(name) ? primary : firstWith(records, name));
-  const cwdRecord = records.find((r) => r.type === "CWD");
-  const proctitleRecord = records.find((r) => r.type === "PROCTITLE");
-  const proctitleRaw = proctitleRecord?.fields.get("proctitle");
-  const proctitleBytes =
-    proctitleRecord && proctitleRaw !== undefined
-      ? fieldBytes(proctitleRecord, "proctitle", proctitleRaw)
-      : null;
-  const sockaddrRecord = records.find((r) => r.type === "SOCKADDR");
-  const saddr = sockaddrRecord?.fields.get("saddr");
-  const archRaw = primary?.fields.get("arch");
-  const arch =
-    archRaw === undefined
-      ? null
-      : primary?.format === "interpreted"
-        ? archRaw
-        : (archFromHex(archRaw)?.name ?? archRaw);
-  const keys = [...new Set(records.flatMap(recordKeys))];
-  const types: string[] = [];
-  for (const r of records) if (r.type !== "EOE" && !types.includes(r.type)) types.push(r.type);
+  const found = locate(records);
+  const { primary } = found;
+  const proctitle = read(found.proctitle, "proctitle");
+  const auid = idField(records, primary, "auid");
+  const uid = idField(records, primary, "uid");
+  const euid = idField(records, primary, "euid");
 
   return {
-    types,
+    types: found.types,
     syscall: syscallOf(primary),
-    arch,
+    arch: archOf(primary),
     success: successOf(primary),
-    exit: intOrNull(primary?.fields.get("exit")),
-    pid: intOrNull(idSource("pid")?.fields.get("pid")),
-    ppid: intOrNull(idSource("ppid")?.fields.get("ppid")),
-    auid: idOrNull(idSource("auid")?.fields.get("auid")),
-    uid: idOrNull(idSource("uid")?.fields.get("uid")),
-    euid: idOrNull(idSource("euid")?.fields.get("euid")),
-    gid: idOrNull(idSource("gid")?.fields.get("gid")),
-    ses: idOrNull(idSource("ses")?.fields.get("ses")),
-    tty: plainOrNull(idSource("tty"), "tty"),
-    comm: textOrNull(idSource("comm"), "comm"),
-    exe: textOrNull(idSource("exe"), "exe"),
-    keys,
+    exit: intOrNull(read(primary, "exit")),
+    pid: intOrNull(idField(records, primary, "pid")),
+    ppid: intOrNull(idField(records, primary, "ppid")),
+    auid: idOrNull(auid),
+    uid: idOrNull(uid),
+    euid: idOrNull(euid),
+    gid: idOrNull(idField(records, primary, "gid")),
+    ses: idOrNull(idField(records, primary, "ses")),
+    tty: plainOrNull(idField(records, primary, "tty")),
+    comm: textOrNull(idField(records, primary, "comm")),
+    exe: textOrNull(idField(records, primary, "exe")),
+    keys: eventKeys(records),
     argv: execveArgs(records),
-    proctitle: proctitleBytes ? proctitleArgs(proctitleBytes) : null,
-    cwd: textOrNull(cwdRecord ?? firstWith(records, "cwd"), "cwd"),
-    paths: records
-      .filter((r) => r.type === "PATH" && r.fields.has("name"))
-      .map((r) => ({ name: textOrNull(r, "name") ?? "", nametype: plainOrNull(r, "nametype") })),
-    sockaddr: saddr !== undefined && sockaddrRecord?.format !== "interpreted" ? decodeSockaddr(saddr) : null,
-    auidName: nameOf(idSource("auid"), "auid"),
-    uidName: nameOf(idSource("uid"), "uid"),
-    euidName: nameOf(idSource("euid"), "euid"),
-    op: plainOrNull(primary, "op"),
-    acct: textOrNull(firstWith(records, "acct"), "acct"),
-    hostname: plainOrNull(firstWith(records, "hostname"), "hostname"),
-    addr: plainOrNull(firstWith(records, "addr"), "addr"),
-    terminal: plainOrNull(firstWith(records, "terminal"), "terminal"),
-    cmd: textOrNull(firstWith(records, "cmd"), "cmd"),
-    unit: plainOrNull(firstWith(records, "unit"), "unit"),
-    ttyData: ttyBytes(records),
+    proctitle: proctitle ? proctitleFieldArgs(proctitle.record, proctitle.raw) : null,
+    cwd: textOrNull(found.cwd ? read(found.cwd, "cwd") : firstWith(records, "cwd")),
+    paths: pathsOf(found.paths),
+    sockaddr: sockaddrOf(found.sockaddr),
+    auidName: nameOf(auid),
+    uidName: nameOf(uid),
+    euidName: nameOf(euid),
+    op: plainOrNull(read(primary, "op")),
+    acct: textOrNull(firstWith(records, "acct")),
+    hostname: plainOrNull(firstWith(records, "hostname")),
+    addr: plainOrNull(firstWith(records, "addr")),
+    terminal: plainOrNull(firstWith(records, "terminal")),
+    cmd: textOrNull(firstWith(records, "cmd")),
+    unit: plainOrNull(firstWith(records, "unit")),
+    ttyData: ttyBytes(found.ttys),
   };
 }

@@ -1,6 +1,37 @@
 import { bytesToText } from "./decode";
-import { fieldBytes } from "./interpret";
+import { fieldBytes, fieldString } from "./interpret";
+import { fieldValue } from "./record";
 import type { AuditRecord } from "./types";
+
+interface ArgField {
+  record: AuditRecord;
+  raw: string;
+}
+
+/** The field in the first EXECVE record that has it: a long argument list continues in the next ones. */
+function argField(execs: readonly AuditRecord[], name: string): ArgField | undefined {
+  for (const record of execs) {
+    const raw = fieldValue(record, name);
+    if (raw !== undefined) return { record, raw };
+  }
+  return undefined;
+}
+
+function hasLength(execs: readonly AuditRecord[], i: number): boolean {
+  return argField(execs, `a${i}_len`) !== undefined;
+}
+
+/** Argument `i` split as `aN[0]`, `aN[1]`, …: its text, or null when there is no piece. */
+function joinedArg(execs: readonly AuditRecord[], i: number): string | null {
+  const parts: Uint8Array[] = [];
+  for (let k = 0; ; k++) {
+    const name = `a${i}[${k}]`;
+    const part = argField(execs, name);
+    if (!part) break;
+    parts.push(fieldBytes(part.record, name, part.raw) ?? new Uint8Array());
+  }
+  return parts.length === 0 ? null : bytesToText(Buffer.concat(parts));
+}
 
 /**
  * The argument vector of an exec, from its EXECVE records in order: `argc`, then `aN`, or a long
@@ -9,27 +40,20 @@ import type { AuditRecord } from "./types";
 export function execveArgs(records: readonly AuditRecord[]): string[] | null {
   const execs = records.filter((r) => r.type === "EXECVE");
   if (execs.length === 0) return null;
-  const merged = new Map<string, { record: AuditRecord; raw: string }>();
-  for (const record of execs) {
-    for (const [name, raw] of record.fields) if (!merged.has(name)) merged.set(name, { record, raw });
-  }
-  const argcField = merged.get("argc");
+  const argcField = argField(execs, "argc");
   const argc = argcField ? Number(argcField.raw) : Number.NaN;
   const args: string[] = [];
-  for (let i = 0; Number.isFinite(argc) ? i < argc : merged.has(`a${i}`) || merged.has(`a${i}_len`); i++) {
-    const whole = merged.get(`a${i}`);
+  for (let i = 0; ; i++) {
+    const name = `a${i}`;
+    const whole = argField(execs, name);
+    if (Number.isFinite(argc) ? i >= argc : !whole && !hasLength(execs, i)) break;
     if (whole) {
-      args.push(bytesToText(fieldBytes(whole.record, `a${i}`, whole.raw) ?? new Uint8Array()));
+      args.push(fieldString(whole.record, name, whole.raw) ?? "");
       continue;
     }
-    const parts: Uint8Array[] = [];
-    for (let k = 0; ; k++) {
-      const part = merged.get(`a${i}[${k}]`);
-      if (!part) break;
-      parts.push(fieldBytes(part.record, `a${i}[${k}]`, part.raw) ?? new Uint8Array());
-    }
-    if (parts.length === 0 && !merged.has(`a${i}_len`)) break;
-    args.push(bytesToText(Buffer.concat(parts)));
+    const joined = joinedArg(execs, i);
+    if (joined === null && !hasLength(execs, i)) break;
+    args.push(joined ?? "");
   }
   return args;
 }

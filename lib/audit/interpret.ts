@@ -1,6 +1,8 @@
+import { digitsEnd } from "./chars";
 import { bytesToText, hexToBytes, isHex, latin1ToText } from "./decode";
 import { unquote } from "./fields";
 import { formatSockaddr } from "./format-sockaddr";
+import { enrichedValue, fieldValue } from "./record";
 import { decodeSockaddr } from "./sockaddr";
 import { archFromHex } from "./tables/arches";
 import { errnoMessage, errnoName } from "./tables/errnos";
@@ -33,7 +35,6 @@ const ENCODABLE = new Set([
   "id",
   "sig_id",
 ]);
-const EXECVE_ARG = /^a\d+(\[\d+\])?$/;
 const ID_FIELDS = new Set([
   "uid",
   "auid",
@@ -61,50 +62,98 @@ const ID_FIELDS = new Set([
 const UNSET = new Set(["4294967295", "-1"]);
 const KEY_SEPARATOR = "\x01";
 
+/** /^a\d+(\[\d+\])?$/, by hand (it runs per argument): an EXECVE argument, `a1`, or a piece, `a1[0]`. */
+function isExecveArgName(name: string): boolean {
+  if (name.charCodeAt(0) !== 0x61 /* a */) return false;
+  const digits = digitsEnd(name, 1);
+  if (digits === 1) return false;
+  if (digits === name.length) return true;
+  if (name.charCodeAt(digits) !== 0x5b /* [ */) return false;
+  const index = digitsEnd(name, digits + 1);
+  return index > digits + 1 && index === name.length - 1 && name.charCodeAt(index) === 0x5d /* ] */;
+}
+
 /** Whether the field holds encoded bytes in this record (EXECVE's aN are strings; SYSCALL's are numbers). */
 export function isEncodable(record: AuditRecord, name: string): boolean {
-  return ENCODABLE.has(name) || (record.type === "EXECVE" && EXECVE_ARG.test(name));
+  return ENCODABLE.has(name) || (record.type === "EXECVE" && isExecveArgName(name));
+}
+
+/** Whether the field's value is hex-encoded bytes rather than the text itself. */
+function isHexEncoded(record: AuditRecord, name: string, raw: string): boolean {
+  return record.format !== "interpreted" && isEncodable(record, name) && isHex(raw);
 }
 
 /** The bytes a string field carries: hex decoded, quotes removed. Null for `(null)`/`(none)`. */
 export function fieldBytes(record: AuditRecord, name: string, raw: string): Uint8Array | null {
   if (raw === "(null)" || raw === "(none)") return null;
-  if (raw.startsWith('"')) return Uint8Array.from(Buffer.from(unquote(raw), "latin1"));
-  if (record.format !== "interpreted" && isEncodable(record, name) && isHex(raw)) return hexToBytes(raw);
-  return Uint8Array.from(Buffer.from(raw, "latin1"));
+  if (isHexEncoded(record, name, raw)) return hexToBytes(raw);
+  // An own copy: Buffer.from's small buffers are views into a shared 8 KiB pool.
+  return new Uint8Array(Buffer.from(unquoteOpening(raw), "latin1"));
+}
+
+/** The value without the double quotes of a quoted value (fieldBytes's reading of them). */
+function unquoteOpening(raw: string): string {
+  return raw.startsWith('"') ? unquote(raw) : raw;
+}
+
+/**
+ * `bytesToText(fieldBytes(…))`, without the byte round trip where there is no need for one: text
+ * that is not hex-encoded is its own bytes (latin1), ASCII text is its own decoding.
+ */
+export function fieldString(record: AuditRecord, name: string, raw: string): string | null {
+  if (raw === "(null)" || raw === "(none)") return null;
+  if (isHexEncoded(record, name, raw)) return bytesToText(Buffer.from(raw, "hex"));
+  return latin1ToText(unquoteOpening(raw));
 }
 
 /** A string field's text: decoded and unquoted. Proctitle NULs become spaces; see proctitleArgs. */
 export function fieldText(record: AuditRecord, name: string, raw: string): string | null {
-  const bytes = fieldBytes(record, name, raw);
-  if (bytes === null) return null;
-  if (name === "proctitle") return proctitleArgs(bytes).join(" ");
-  if (name === "key") return splitKeys(bytes).join(", ");
-  return bytesToText(bytes);
+  const text = fieldString(record, name, raw);
+  if (text === null) return null;
+  if (name === "proctitle") return splitProctitle(text).join(" ");
+  if (name === "key") return splitKeyText(text).join(", ");
+  return text;
+}
+
+function splitProctitle(text: string): string[] {
+  return text.split("\0").filter((arg, i, all) => arg !== "" || i < all.length - 1);
+}
+
+function splitKeyText(text: string): string[] {
+  return text.split(KEY_SEPARATOR).filter((key) => key !== "");
 }
 
 export function proctitleArgs(bytes: Uint8Array): string[] {
-  return bytesToText(bytes)
-    .split("\0")
-    .filter((arg, i, all) => arg !== "" || i < all.length - 1);
+  return splitProctitle(bytesToText(bytes));
+}
+
+/** `proctitleArgs(fieldBytes(…))` of a `proctitle=` value; null for `(null)`/`(none)`. */
+export function proctitleFieldArgs(record: AuditRecord, raw: string): string[] | null {
+  const text = fieldString(record, "proctitle", raw);
+  return text === null ? null : splitProctitle(text);
 }
 
 export function splitKeys(bytes: Uint8Array): string[] {
-  return bytesToText(bytes)
-    .split(KEY_SEPARATOR)
-    .filter((key) => key !== "");
+  return splitKeyText(bytesToText(bytes));
 }
 
 /** The record's keys (`key=` may hold several, separated by 0x01). */
 export function recordKeys(record: AuditRecord): string[] {
-  const raw = record.fields.get("key");
-  if (raw === undefined) return [];
-  const bytes = fieldBytes(record, "key", raw);
-  return bytes === null ? [] : splitKeys(bytes);
+  const keys: string[] = [];
+  addRecordKeys(record, keys);
+  return keys;
+}
+
+/** Appends the record's keys to `keys`. */
+export function addRecordKeys(record: AuditRecord, keys: string[]): void {
+  const raw = fieldValue(record, "key");
+  const text = raw === undefined ? null : fieldString(record, "key", raw);
+  if (text === null) return;
+  for (const key of splitKeyText(text)) keys.push(key);
 }
 
 function enrichedName(record: AuditRecord, name: string): string | undefined {
-  return record.enriched?.get(name.toUpperCase());
+  return enrichedValue(record, name.toUpperCase());
 }
 
 function interpretId(record: AuditRecord, name: string, raw: string): string {
@@ -154,7 +203,7 @@ export function interpretField(record: AuditRecord, name: string, raw: string): 
     case "arch":
       return archFromHex(raw)?.name ?? raw;
     case "syscall": {
-      const arch = record.fields.get("arch");
+      const arch = fieldValue(record, "arch");
       return (arch !== undefined && syscallName(arch, Number(raw))) || enrichedName(record, "SYSCALL") || raw;
     }
     case "exit":

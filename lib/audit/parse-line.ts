@@ -1,4 +1,6 @@
-import { parseFields, unquote } from "./fields";
+import { digitsEnd } from "./chars";
+import { fieldsWithin, scanFields, unquoteValues, withinFieldLimit } from "./fields";
+import { ParsedRecord } from "./record";
 import { recordTypeName } from "./tables/record-types";
 import type { AuditRecord, LineFormat, MalformedCode } from "./types";
 
@@ -9,8 +11,8 @@ export type LineResult =
 
 const SKIP: LineResult = { kind: "skip" };
 const GS = "\x1d";
-const TYPE_NAME = /^[A-Za-z0-9_[\]]+$/;
-const RAW_STAMP = /^(\d+)\.(\d+):(\d+)$/;
+const DOT = 0x2e;
+const COLON = 0x3a;
 // ausearch -i prints the stamp in the local time of the machine it ran on, zone unwritten: read as UTC.
 const INTERPRETED_STAMP = /^(\d\d)\/(\d\d)\/(\d\d|\d{4}) (\d\d):(\d\d):(\d\d)\.(\d{3}):(\d+)$/;
 
@@ -41,27 +43,79 @@ function locateRecord(text: string): { typeAt: number; node: string | null; pref
   return { typeAt: at, node: nodeMatch?.[1] ?? null, prefixed: true };
 }
 
-function parseStamp(stamp: string): { sec: number; ms: number; serial: number; interpreted: boolean } | null {
-  const raw = RAW_STAMP.exec(stamp);
-  if (raw) {
-    return {
-      sec: Number(raw[1]),
-      ms: Number((raw[2] ?? "0").padEnd(3, "0").slice(0, 3)),
-      serial: Number(raw[3]),
-      interpreted: false,
-    };
+/** The digits text[start, end) as Number() reads them (by hand while that is exact: 15 digits). */
+function decimal(text: string, start: number, end: number): number {
+  if (end - start > 15) return Number(text.slice(start, end));
+  let n = 0;
+  for (let i = start; i < end; i++) n = n * 10 + text.charCodeAt(i) - 0x30;
+  return n;
+}
+
+/**
+ * Reads a record's stamp. One instance serves every line (reading never calls out), so a record
+ * costs no stamp object.
+ */
+class StampReader {
+  sec = 0;
+  ms = 0;
+  serial = 0;
+  interpreted = false;
+
+  /** Reads text[start, end); false if it is no stamp. */
+  read(text: string, start: number, end: number): boolean {
+    this.interpreted = false;
+    return this.readRaw(text, start, end) || this.readInterpreted(text.slice(start, end));
   }
-  const m = INTERPRETED_STAMP.exec(stamp);
-  if (!m) return null;
-  const [, month, day, yearText, hour, minute, second, millis, serial] = m.map(Number) as number[];
-  // ausearch in the C locale writes two-digit years.
-  const year =
-    (yearText as number) < 100
-      ? 2000 + (yearText as number) - ((yearText as number) >= 70 ? 100 : 0)
-      : (yearText as number);
-  const sec = Date.UTC(year, (month as number) - 1, day, hour, minute, second) / 1000;
-  if (!Number.isFinite(sec)) return null;
-  return { sec, ms: millis as number, serial: serial as number, interpreted: true };
+
+  /** `seconds.millis:serial`, read by hand (a regex and its match array per record cost more). */
+  private readRaw(text: string, start: number, end: number): boolean {
+    const secEnd = digitsEnd(text, start, end);
+    if (secEnd === start || text.charCodeAt(secEnd) !== DOT) return false;
+    const msEnd = digitsEnd(text, secEnd + 1, end);
+    if (msEnd === secEnd + 1 || text.charCodeAt(msEnd) !== COLON) return false;
+    const serialEnd = digitsEnd(text, msEnd + 1, end);
+    if (serialEnd === msEnd + 1 || serialEnd !== end) return false;
+    // The first three digits of the fraction, padded: .5 is 500 ms, .12345 is 123.
+    let ms = 0;
+    for (let i = secEnd + 1; i < secEnd + 4; i++) ms = ms * 10 + (i < msEnd ? text.charCodeAt(i) - 0x30 : 0);
+    this.sec = decimal(text, start, secEnd);
+    this.ms = ms;
+    this.serial = decimal(text, msEnd + 1, serialEnd);
+    return true;
+  }
+
+  private readInterpreted(stamp: string): boolean {
+    const m = INTERPRETED_STAMP.exec(stamp);
+    if (!m) return false;
+    const [, month, day, yearText, hour, minute, second, millis, serial] = m.map(Number) as number[];
+    // ausearch in the C locale writes two-digit years.
+    const year =
+      (yearText as number) < 100
+        ? 2000 + (yearText as number) - ((yearText as number) >= 70 ? 100 : 0)
+        : (yearText as number);
+    const sec = Date.UTC(year, (month as number) - 1, day, hour, minute, second) / 1000;
+    if (!Number.isFinite(sec)) return false;
+    this.sec = sec;
+    this.ms = millis as number;
+    this.serial = serial as number;
+    this.interpreted = true;
+    return true;
+  }
+}
+
+const stamp = new StampReader();
+
+/** 1 for the characters of a record type's name. */
+const NAME_CHAR = new Uint8Array(128);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_[]") {
+  NAME_CHAR[c.charCodeAt(0)] = 1;
+}
+
+/** Whether text[start, end) is a record type: a name or a number, [A-Za-z0-9_[\]]+. */
+function isTypeName(text: string, start: number, end: number): boolean {
+  if (end === start) return false;
+  for (let i = start; i < end; i++) if (NAME_CHAR[text.charCodeAt(i)] !== 1) return false;
+  return true;
 }
 
 /** Parses one line of any supported framing into a record, or says why not. Never throws. */
@@ -76,13 +130,12 @@ export function parseLine(text: string, line: number, offset: number, maxFields:
 
   const typeEnd = text.indexOf(" ", typeAt);
   if (typeEnd === -1) return malformed("bad-timestamp", "the record has no msg=audit(…) stamp");
-  let type = text.slice(typeAt + 5, typeEnd);
-  if (!TYPE_NAME.test(type)) return malformed("bad-type", "the record type is not a name or number");
-  let numericType = false;
-  if (/^\d+$/.test(type)) {
-    numericType = true;
-    type = recordTypeName(Number(type)) ?? `UNKNOWN[${type}]`;
+  if (!isTypeName(text, typeAt + 5, typeEnd)) {
+    return malformed("bad-type", "the record type is not a name or number");
   }
+  let type = text.slice(typeAt + 5, typeEnd);
+  const numericType = digitsEnd(text, typeAt + 5, typeEnd) === typeEnd;
+  if (numericType) type = recordTypeName(Number(type)) ?? `UNKNOWN[${type}]`;
 
   let at = typeEnd + 1;
   while (text.charCodeAt(at) === 0x20) at++;
@@ -91,26 +144,30 @@ export function parseLine(text: string, line: number, offset: number, maxFields:
   else return malformed("bad-timestamp", "the record has no msg=audit(…) stamp");
   const close = text.indexOf(")", at);
   if (close === -1) return malformed("bad-timestamp", "the msg=audit(…) stamp is not closed");
-  const stamp = parseStamp(text.slice(at, close));
-  if (!stamp) return malformed("bad-timestamp", "the msg=audit(…) stamp is not seconds.millis:serial");
+  if (!stamp.read(text, at, close)) {
+    return malformed("bad-timestamp", "the msg=audit(…) stamp is not seconds.millis:serial");
+  }
 
   let rest = close + 1;
   if (text.charCodeAt(rest) === 0x20 && text.charCodeAt(rest + 1) === 0x3a) rest++;
   if (text.charCodeAt(rest) === 0x3a) rest++;
 
   const gs = text.indexOf(GS, rest);
-  const body = gs === -1 ? text.slice(rest) : text.slice(rest, gs);
-  const fields = new Map<string, string>();
-  if (!parseFields(body, fields, maxFields, stamp.interpreted)) {
-    return malformed("too-many-fields", `the record has more than ${maxFields} fields`);
+  const bodyEnd = gs === -1 ? text.length : gs;
+  const enrichedStart = gs === -1 ? -1 : gs + 1;
+  // Fields are read when first asked for, unless the text is long enough to hold more than
+  // maxFields: then they are read now, to refuse the record as the limit says.
+  let fields: Map<string, string> | undefined;
+  if (!withinFieldLimit(bodyEnd - rest, maxFields)) {
+    const read = fieldsWithin(scanFields(text, rest, bodyEnd, stamp.interpreted), text, maxFields);
+    if (!read) return malformed("too-many-fields", `the record has more than ${maxFields} fields`);
+    fields = read;
   }
-  let enriched: Map<string, string> | null = null;
-  if (gs !== -1) {
-    const raw = new Map<string, string>();
-    if (!parseFields(text.slice(gs + 1), raw, maxFields)) {
-      return malformed("too-many-fields", `the record has more than ${maxFields} fields`);
-    }
-    enriched = new Map([...raw].map(([k, v]) => [k, unquote(v)]));
+  let enriched: Map<string, string> | undefined;
+  if (gs !== -1 && !withinFieldLimit(text.length - enrichedStart, maxFields)) {
+    const read = fieldsWithin(scanFields(text, enrichedStart, text.length, false), text, maxFields);
+    if (!read) return malformed("too-many-fields", `the record has more than ${maxFields} fields`);
+    enriched = unquoteValues(read);
   }
 
   const format: LineFormat = stamp.interpreted
@@ -119,23 +176,14 @@ export function parseLine(text: string, line: number, offset: number, maxFields:
       ? numericType || /(^|\s|\])audit: /.test(text.slice(0, typeAt))
         ? "kernel"
         : "syslog"
-      : enriched
+      : gs !== -1
         ? "enriched"
         : "raw";
   return {
     kind: "record",
-    record: {
-      type,
-      node,
-      sec: stamp.sec,
-      ms: stamp.ms,
-      serial: stamp.serial,
-      fields,
-      enriched,
-      format,
-      raw: text,
-      line,
-      offset,
-    },
+    record: new ParsedRecord(
+      { type, node, sec: stamp.sec, ms: stamp.ms, serial: stamp.serial, format, raw: text, line, offset },
+      { bodyStart: rest, bodyEnd, enrichedStart, fields, enriched },
+    ),
   };
 }

@@ -21,13 +21,19 @@ const EXCERPT_CHARS = 300;
 const STAMP_MARK = " msg=audit(";
 const GLUED_RECORD = / (?=(?:node=\S+ )?type=[A-Za-z0-9_]+ msg=audit\()/g;
 
+/** Whether the line may hold more than one record: it has more than one stamp. */
+function hasGluedRecords(text: string): boolean {
+  const first = text.indexOf(STAMP_MARK);
+  return first !== -1 && text.indexOf(STAMP_MARK, first + STAMP_MARK.length) !== -1;
+}
+
 /**
  * Records glued onto one line (a lost newline, or tools that join an event's records) are split
  * apart again. Log values cannot contain the separator: auditd hex-encodes any value with spaces.
  */
 export function splitGluedRecords(text: string): string[] {
+  if (!hasGluedRecords(text)) return [text];
   const first = text.indexOf(STAMP_MARK);
-  if (first === -1 || text.indexOf(STAMP_MARK, first + STAMP_MARK.length) === -1) return [text];
   const parts: string[] = [];
   let start = 0;
   // Only after the first record's stamp: whatever precedes it (node=, syslog header) belongs to it.
@@ -97,7 +103,8 @@ export class AuditParser {
 
   private onLine(text: string, line: number, offset: number): void {
     this.stats.lines++;
-    for (const part of splitGluedRecords(text)) this.onRecordText(part, line, offset);
+    if (!hasGluedRecords(text)) this.onRecordText(text, line, offset);
+    else for (const part of splitGluedRecords(text)) this.onRecordText(part, line, offset);
   }
 
   private onRecordText(text: string, line: number, offset: number): void {

@@ -3,6 +3,7 @@ import { type EventFacts, eventFacts } from "../audit/event-facts";
 import { summarize } from "../audit/summary";
 import type { AuditEvent, Malformed } from "../audit/types";
 import { DerivedTables, type ProcessRow, type SessionRow } from "../derive/derived-tables";
+import { addReportRows } from "../reports/derive";
 import { searchTextOf } from "./search-text";
 import { type EventTuple, emptyBatch, type ProcessTuple, type WriteBatch } from "./write-batch";
 
@@ -126,6 +127,7 @@ export class BatchBuilder {
         tty.lines,
       ]);
     }
+    addReportRows({ event, eventId: id, timeMs, node }, this.batch.reports);
     if (this.blockBytes >= BLOCK_BYTES) this.closeBlock();
     return { timeMs, facts };
   }

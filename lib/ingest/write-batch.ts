@@ -1,3 +1,5 @@
+import { emptyReportRows, type ReportRows } from "../reports/rows";
+
 /**
  * What the parse side hands the writer: plain arrays (cheap to pass between threads), in the
  * column order of the insert statements in lib/store/event-writer.ts.
@@ -91,10 +93,20 @@ export interface WriteBatch {
   processes: ProcessTuple[];
   tty: TtyTuple[];
   malformed: MalformedTuple[];
+  /** Rows the reports are computed from (lib/reports). */
+  reports: ReportRows;
 }
 
 export function emptyBatch(): WriteBatch {
-  return { events: [], search: [], blocks: [], processes: [], tty: [], malformed: [] };
+  return {
+    events: [],
+    search: [],
+    blocks: [],
+    processes: [],
+    tty: [],
+    malformed: [],
+    reports: emptyReportRows(),
+  };
 }
 
 export const EVENT_COLUMN = {

@@ -1,6 +1,7 @@
 import { inflateRawSync } from "node:zlib";
 import type Database from "better-sqlite3";
 import { EVENT_COLUMN, type EventTuple, type WriteBatch } from "../ingest/write-batch";
+import { ReportWriter } from "../reports/report-writer";
 
 /** Only this many malformed lines are kept per dataset; the true total is counted elsewhere. */
 export const MALFORMED_KEPT = 10_000;
@@ -40,6 +41,7 @@ export class EventWriter {
     [number],
     { raw_block_id: number; data: Buffer; raw_offset: number; raw_length: number }
   >;
+  private readonly reports: ReportWriter;
   private malformedKept: number;
   // Duplicates come in runs (an overlapping file): keep the last few inflated blocks.
   private readonly inflated = new Map<number, Buffer>();
@@ -93,6 +95,7 @@ export class EventWriter {
     this.storedRaw = db.prepare(
       `SELECT e.raw_block_id, b.data, e.raw_offset, e.raw_length FROM events e JOIN raw_blocks b ON b.id = e.raw_block_id WHERE e.id = ?`,
     );
+    this.reports = new ReportWriter(db, datasetId);
     this.malformedKept =
       db
         .prepare<[number], { n: number }>(`SELECT count(*) AS n FROM malformed_lines WHERE dataset_id = ?`)
@@ -115,6 +118,7 @@ export class EventWriter {
     for (const [id, text] of batch.search) if (fresh(id)) this.insertSearch.run(id, text);
     for (const tuple of batch.processes) if (fresh(tuple[1])) this.insertProcess.run(...tuple);
     for (const tuple of batch.tty) if (fresh(tuple[0])) this.insertTty.run(...tuple);
+    this.reports.write(batch.reports, fresh);
     for (const tuple of batch.malformed) {
       if (this.malformedKept >= MALFORMED_KEPT) break;
       this.malformedKept++;

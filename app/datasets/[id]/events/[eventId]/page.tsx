@@ -51,11 +51,7 @@ export default async function EventPage({ params }: { params: Promise<{ id: stri
         </dl>
       </div>
       {event.records.map((record, index) => (
-        <section
-          key={record.key}
-          className="record"
-          aria-label={`Record ${index + 1}: ${record.type}`}
-        >
+        <section key={record.key} className="record" aria-label={`Record ${index + 1}: ${record.type}`}>
           <h2>
             {index + 1}. {escapeInvisible(record.type)}
           </h2>

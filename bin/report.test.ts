@@ -1,0 +1,117 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  AUREPORT,
+  aureportAvailable,
+  corpusAvailable,
+  corpusPath,
+  runAuditTool,
+} from "../lib/testing/corpus";
+
+const BIN = path.resolve("bin/auditscope");
+const dir = mkdtempSync(path.join(tmpdir(), "auditscope-report-cli-"));
+const db = path.join(dir, "cli.db");
+const LOG = corpusPath("vrl-devtest/audit.log");
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function run(args: string[]) {
+  const result = spawnSync(BIN, args, { encoding: "utf8", cwd: tmpdir(), maxBuffer: 64 * 1024 * 1024 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const report = (...args: string[]) => run(["report", "--db", db, ...args]);
+
+/** Rows without their numbers, sorted: aureport prints a second's events in its own order. */
+const rowsOf = (text: string) =>
+  text
+    .split("\n")
+    .filter((line) => /^\d+\. /.test(line))
+    .map((line) => line.replace(/^\d+\. /, ""))
+    .sort();
+
+describe.skipIf(!corpusAvailable)("auditscope report", () => {
+  beforeAll(() => {
+    expect(run(["ingest", "--db", db, LOG]).status).toBe(0);
+  }, 60_000);
+
+  it("prints the summary as JSON with aureport's counters", () => {
+    const { status, stdout } = report("--json");
+    expect(status).toBe(0);
+    const json = JSON.parse(stdout);
+    expect(Object.keys(json)).toEqual(["report", "first", "last", "counts"]);
+    expect(json.report).toBe("summary");
+    expect(typeof json.first).toBe("number");
+    expect(Object.keys(json.counts)).toEqual([
+      "changes_in_configuration",
+      "changes_to_accounts_groups_or_roles",
+      "logins",
+      "failed_logins",
+      "authentications",
+      "failed_authentications",
+      "users",
+      "terminals",
+      "host_names",
+      "executables",
+      "commands",
+      "files",
+      "avcs",
+      "mac_events",
+      "failed_syscalls",
+      "anomaly_events",
+      "responses_to_anomaly_events",
+      "crypto_events",
+      "integrity_events",
+      "virt_events",
+      "keys",
+      "process_ids",
+      "events",
+    ]);
+  });
+
+  it("prints a detailed report and a ranking as JSON", () => {
+    const detailed = JSON.parse(report("login", "--json").stdout);
+    expect(detailed.summary).toBe(false);
+    expect(detailed.columns).toEqual(["date", "time", "auid", "host", "term", "exe", "success", "event"]);
+    const [date, time, , , , , , event] = detailed.rows[0];
+    expect(date).toMatch(/^\d{4}-\d\d-\d\d$/);
+    expect(time).toMatch(/^\d\d:\d\d:\d\d$/);
+    expect(typeof event).toBe("number");
+    const ranking = JSON.parse(report("executable", "--summary", "--failed", "--json").stdout);
+    expect(ranking).toMatchObject({ report: "executable", summary: true, columns: ["total", "file"] });
+    for (const [total, value] of ranking.rows) {
+      expect(typeof total).toBe("number");
+      expect(typeof value).toBe("string");
+    }
+  });
+
+  it.skipIf(!aureportAvailable)("lays reports out as aureport does, with the same rows", () => {
+    for (const [name, option] of [
+      ["executable", "-x"],
+      ["syscall", "-s"],
+      ["login", "-l"],
+    ]) {
+      const ours = report(name as string, "--aureport-compatible").stdout;
+      const theirs = runAuditTool(AUREPORT, ["-if", LOG, option as string]);
+      expect(ours.split("\n").slice(0, 5)).toEqual(theirs.split("\n").slice(0, 5));
+      expect(rowsOf(ours)).toEqual(rowsOf(theirs));
+      const ranking = report(name as string, "--summary", "--aureport-compatible").stdout;
+      expect(ranking).toBe(runAuditTool(AUREPORT, ["-if", LOG, option as string, "--summary"]));
+    }
+  });
+
+  it("refuses what aureport would not do, with a one-line usage error", () => {
+    for (const args of [
+      ["nonsense"],
+      ["tty", "--summary"],
+      ["pid", "--failed", "--success"],
+      ["pid", "--start", "soon"],
+    ]) {
+      const { status, stderr } = report(...args);
+      expect(status).toBe(2);
+      expect(stderr.trim().split("\n")).toHaveLength(1);
+    }
+  });
+});

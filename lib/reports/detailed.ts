@@ -1,0 +1,161 @@
+import type Database from "better-sqlite3";
+import { type Cell, type ReportName, reportKind } from "./aureport/kinds";
+import { cachedResult } from "./cache";
+import { cacheKey, coversWholeDataset, type ReportFilters, type SqlParams, whereOf } from "./filters";
+import { ITEM, KIND_FLAG } from "./rows";
+import { fieldsOfRow, JOINED_COLUMNS, STORED_COLUMNS, type StoredRow } from "./stored-row";
+
+export interface ReportPage {
+  limit: number;
+  offset: number;
+  /** By time (then event); aureport lists in log order, which is time order in sane logs. */
+  order?: "asc" | "desc";
+}
+
+export interface DetailedRow {
+  eventId: number;
+  timeMs: number;
+  /** The row's values after date and time, in the order of the report's columns. */
+  cells: Cell[];
+}
+
+export interface DetailedReport {
+  name: ReportName;
+  title: string;
+  /** aureport's column names, `date` and `time` first. */
+  columns: readonly string[];
+  rows: DetailedRow[];
+  /** Rows of the whole report (not just this page). */
+  total: number;
+}
+
+const DEFAULT_PAGE: ReportPage = { limit: 100, offset: 0 };
+const ITEM_KIND: Partial<Record<ReportName, number>> = { avc: ITEM.avc, tty: ITEM.tty };
+
+interface RowSql {
+  columns: string;
+  from: string;
+  where: string;
+  order: string;
+  params: SqlParams;
+}
+
+/**
+ * The SQL of a detailed report, from fixed fragments (the report, filters and page travel as
+ * parameters). Reports with one row per event read report_events, where the event's row has the
+ * report's bit (listed, or listed among rows of the same success under --failed/--success); the
+ * sparse ones find those rows through report_kinds; AVC and TTY read their own rows.
+ */
+function rowSql(
+  name: ReportName,
+  datasetId: number,
+  filters: ReportFilters,
+  direction: "ASC" | "DESC",
+): RowSql {
+  const kind = reportKind(name);
+  const alike = filters.success !== undefined;
+  const itemKind = ITEM_KIND[name];
+  if (itemKind !== undefined) {
+    const base = whereOf(datasetId, filters, kind.flags);
+    return {
+      columns: "event_id, time_ms, cells",
+      from: "report_items",
+      where: `${base.sql} AND kind = @kind AND ${alike ? "listed_alike" : "listed"} = 1`,
+      order: `time_ms ${direction}, event_id ${direction}, id ${direction}`,
+      params: { ...base.params, kind: itemKind },
+    };
+  }
+  if (kind.sparse) {
+    const base = whereOf(datasetId, filters, kind.flags, "e.");
+    return {
+      columns: JOINED_COLUMNS,
+      from: "report_kinds k JOIN report_events e ON e.id = k.row_id",
+      where: `k.dataset_id = @dataset AND k.kind = @kind AND (k.flags & @flag) != 0 AND ${base.sql}`,
+      order: `k.time_ms ${direction}, k.row_id ${direction}`,
+      params: { ...base.params, kind: kind.bit, flag: alike ? KIND_FLAG.listedAlike : KIND_FLAG.listed },
+    };
+  }
+  const base = whereOf(datasetId, filters, kind.flags);
+  return {
+    columns: STORED_COLUMNS,
+    from: "report_events",
+    where: `${base.sql} AND (${alike ? "listed_alike" : "listed"} & @bit) != 0`,
+    order: `time_ms ${direction}, event_id ${direction}, id ${direction}`,
+    params: { ...base.params, bit: 1 << kind.bit },
+  };
+}
+
+function countRows(
+  db: Database.Database,
+  datasetId: number,
+  name: ReportName,
+  filters: ReportFilters,
+): number {
+  const q = rowSql(name, datasetId, filters, "ASC");
+  const sql = `SELECT count(*) AS n FROM ${q.from} WHERE ${q.where}`;
+  return db.prepare<SqlParams, { n: number }>(sql).get(q.params)?.n ?? 0;
+}
+
+/** How many rows the detailed report has (cached for the whole dataset). */
+export function detailedReportTotal(
+  db: Database.Database,
+  datasetId: number,
+  name: ReportName,
+  filters: ReportFilters = {},
+): number {
+  if (!coversWholeDataset(filters)) return countRows(db, datasetId, name, filters);
+  return cachedResult(db, datasetId, cacheKey(`rows:${name}`, filters), () =>
+    countRows(db, datasetId, name, filters),
+  );
+}
+
+function rowQuery(
+  name: ReportName,
+  datasetId: number,
+  filters: ReportFilters,
+  order: "asc" | "desc" = "asc",
+) {
+  const kind = reportKind(name);
+  const q = rowSql(name, datasetId, filters, order === "desc" ? "DESC" : "ASC");
+  const sql = `SELECT ${q.columns} FROM ${q.from} WHERE ${q.where} ORDER BY ${q.order}`;
+  const toRow = (row: StoredRow & { cells?: string }): DetailedRow => ({
+    eventId: row.event_id,
+    timeMs: row.time_ms,
+    cells:
+      row.cells !== undefined ? (JSON.parse(row.cells) as Cell[]) : kind.cells(fieldsOfRow(row), row.serial),
+  });
+  return { kind, sql, params: q.params, toRow };
+}
+
+/** One page of a detailed report (aureport NAME without --summary), paginated in SQL. */
+export function detailedReport(
+  db: Database.Database,
+  datasetId: number,
+  name: ReportName,
+  filters: ReportFilters = {},
+  page: ReportPage = DEFAULT_PAGE,
+): DetailedReport {
+  const total = detailedReportTotal(db, datasetId, name, filters);
+  const q = rowQuery(name, datasetId, filters, page.order);
+  const params = { ...q.params, limit: page.limit, offset: page.offset };
+  // A known-empty report needs no scan.
+  const found =
+    total === 0 || page.offset >= total
+      ? []
+      : db
+          .prepare<typeof params, StoredRow & { cells?: string }>(`${q.sql} LIMIT @limit OFFSET @offset`)
+          .all(params);
+  return { name, title: q.kind.title, columns: q.kind.columns, rows: found.map(q.toRow), total };
+}
+
+/** Every row of a detailed report, streamed from SQLite (for the CLI and exports). */
+export function* detailedRows(
+  db: Database.Database,
+  datasetId: number,
+  name: ReportName,
+  filters: ReportFilters = {},
+): Generator<DetailedRow> {
+  const q = rowQuery(name, datasetId, filters);
+  const statement = db.prepare<SqlParams, StoredRow & { cells?: string }>(q.sql);
+  for (const row of statement.iterate(q.params)) yield q.toRow(row);
+}
