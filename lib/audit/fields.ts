@@ -40,8 +40,8 @@ const HAS_REPLACE = 1;
 /** Bits used in each half of the filter, so that they stay small integers (no sign bit). */
 const FILTER_BITS = 31;
 const STRIDE = 4;
-/** Records with more entries are read through a Map: a linear search per lookup would be quadratic. */
-export const MAX_LINEAR_ENTRIES = 48;
+/** See `isLong`. */
+const MAX_LINEAR_ENTRIES = 48;
 
 /** A key's length and first and last characters, mixed into 24 bits. */
 function signature(length: number, first: number, last: number): number {
@@ -271,9 +271,12 @@ function mayHave(list: FieldList, keySignature: number): boolean {
     : ((list[FILTER_HIGH] as number) & (1 << (bit - FILTER_BITS))) !== 0;
 }
 
-/** The number of entries (duplicates included). */
-export function entryCount(list: FieldList): number {
-  return (list.length - HEADER) / STRIDE;
+/**
+ * Whether the list has so many entries that lookups should go to a Map of it: searching it once
+ * per field (EXECVE's thousand arguments) would be quadratic.
+ */
+export function isLong(list: FieldList): boolean {
+  return list.length > HEADER + MAX_LINEAR_ENTRIES * STRIDE;
 }
 
 /** The value `fieldsToMap(list, text).get(name)` would give, without building the Map. */

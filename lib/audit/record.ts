@@ -1,9 +1,8 @@
 import {
-  entryCount,
   type FieldList,
   fieldsToMap,
+  isLong,
   lookupField,
-  MAX_LINEAR_ENTRIES,
   scanFields,
   unquote,
   unquoteValues,
@@ -87,18 +86,20 @@ export class ParsedRecord implements AuditRecord {
     return this.enrichedMap;
   }
 
-  /** `fields.get(name)`, without building `fields`. */
+  /** `fields.get(name)`, without building `fields` (unless the record is long). */
   field(name: string): string | undefined {
     if (this.fieldMap !== undefined) return this.fieldMap.get(name);
     const list = this.body();
-    return entryCount(list) > MAX_LINEAR_ENTRIES ? this.fields.get(name) : lookupField(list, this.raw, name);
+    return isLong(list) ? this.fields.get(name) : lookupField(list, this.raw, name);
   }
 
-  /** `enriched?.get(name)`, without building `enriched`. */
+  /** `enriched?.get(name)`, without building `enriched` (unless it is long). */
   enrichedField(name: string): string | undefined {
     if (this.enrichedStart === -1) return undefined;
     if (this.enrichedMap !== undefined) return this.enrichedMap.get(name);
-    const value = lookupField(this.enrichment(), this.raw, name);
+    const list = this.enrichment();
+    if (isLong(list)) return this.enriched?.get(name);
+    const value = lookupField(list, this.raw, name);
     return value === undefined ? undefined : unquote(value);
   }
 

@@ -29,9 +29,13 @@ export interface AuditRecord {
   sec: number;
   ms: number;
   serial: number;
-  /** Fields in order of appearance, values as written (quotes kept). Inner `msg='…'` fields are included. */
+  /**
+   * Fields in order of appearance, values as written (quotes kept). Inner `msg='…'` fields are
+   * included. The parser's records build this Map on first use; `fieldValue()` (record.ts) reads
+   * one field without it.
+   */
   fields: Map<string, string>;
-  /** ENRICHED fields after the 0x1d separator (`UID` → `root`, quotes removed). */
+  /** ENRICHED fields after the 0x1d separator (`UID` → `root`, quotes removed); see `enrichedValue()`. */
   enriched: Map<string, string> | null;
   format: LineFormat;
   /** The whole line as read, latin1 (one char per byte), without its line ending. */
