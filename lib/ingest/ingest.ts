@@ -60,7 +60,7 @@ export interface IngestOptions {
 
 const PROGRESS_MS = 100;
 /** Bytes handed to the parser and not yet written back: bounds memory when the disk outruns SQLite. */
-const MAX_IN_FLIGHT = 16 * 1024 * 1024;
+const MAX_IN_FLIGHT = 8 * 1024 * 1024;
 
 const REFUSALS = {
   binary: `no audit records in its first ${SNIFF_LINES} lines`,

@@ -35,7 +35,7 @@ export function workerChannel(
     workerData: options,
     execArgv: ["--import", path.join(root, "bin", "register-tsx.mjs")],
     // Its live data is small (open events, one batch); a capped heap keeps the ingest's memory flat.
-    resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 32 },
+    resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 },
   });
   worker.on("message", (message: ParseMessage | { kind: "error"; message: string }) => {
     if (message.kind === "error") onError(new Error(`parse worker: ${message.message}`));
