@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { type Cell, type ReportName, reportKind } from "./aureport/kinds";
+import { type Cell, type ReportKind, type ReportName, reportKind } from "./aureport/kinds";
 import { cachedResult } from "./cache";
 import { cacheKey, coversWholeDataset, type ReportFilters, type SqlParams, whereOf } from "./filters";
 import { ITEM, KIND_FLAG } from "./rows";
@@ -8,7 +8,9 @@ import { fieldsOfRow, JOINED_COLUMNS, STORED_COLUMNS, type StoredRow } from "./s
 export interface ReportPage {
   limit: number;
   offset: number;
-  /** By time (then event); aureport lists in log order, which is time order in sane logs. */
+  /** A column of the report to sort by (see sortableColumns); by time when absent. */
+  sort?: string;
+  /** aureport lists in log order, which is time order in sane logs. */
   order?: "asc" | "desc";
 }
 
@@ -30,6 +32,53 @@ export interface DetailedReport {
 }
 
 const DEFAULT_PAGE: ReportPage = { limit: 100, offset: 0 };
+
+/** The stored column behind each report column that one can be sorted by (events rows only). */
+const SORT_COLUMN: Readonly<Record<string, keyof StoredRow>> = {
+  acct: "acct",
+  addr: "hostname",
+  auid: "loginuid",
+  comm: "comm",
+  event: "serial",
+  exe: "exe",
+  file: "file",
+  host: "hostname",
+  key: "key",
+  pid: "pid",
+  success: "success",
+  syscall: "syscall",
+  term: "terminal",
+  type: "head",
+};
+
+/** The columns a detailed report can be sorted by, in SQL (date and time always). */
+export function sortableColumns(name: ReportName): string[] {
+  const kind = reportKind(name);
+  return kind.columns.filter(
+    (column) =>
+      column === "date" || column === "time" || (kind.rowsFrom === "events" && column in SORT_COLUMN),
+  );
+}
+
+/**
+ * The ORDER BY of a sorted page: the column first, then time so ties keep log order. A missing
+ * text sorts as the placeholder the report prints for it ("?", "(null)"), so equal cells stay together.
+ */
+function sortFirst(
+  kind: ReportKind,
+  sort: string | undefined,
+  direction: "ASC" | "DESC",
+  table: "" | "e.",
+): { sql: string; params: SqlParams } {
+  const column = sort === undefined ? undefined : SORT_COLUMN[sort];
+  if (sort === undefined || column === undefined || !sortableColumns(kind.name).includes(sort)) {
+    return { sql: "", params: {} };
+  }
+  const blank = kind.cells(fieldsOfRow({}), 0)[kind.columns.indexOf(sort) - 2];
+  if (typeof blank !== "string") return { sql: `${table}${column} ${direction}, `, params: {} };
+  return { sql: `ifnull(${table}${column}, @blank) ${direction}, `, params: { blank } };
+}
+
 const ITEM_KIND: Partial<Record<ReportName, number>> = { avc: ITEM.avc, tty: ITEM.tty };
 
 interface RowSql {
@@ -51,6 +100,7 @@ function rowSql(
   datasetId: number,
   filters: ReportFilters,
   direction: "ASC" | "DESC",
+  sort?: string,
 ): RowSql {
   const kind = reportKind(name);
   const alike = filters.success !== undefined;
@@ -67,21 +117,28 @@ function rowSql(
   }
   if (kind.sparse) {
     const base = whereOf(datasetId, filters, kind.flags, "e.");
+    const first = sortFirst(kind, sort, direction, "e.");
     return {
       columns: JOINED_COLUMNS,
       from: "report_kinds k JOIN report_events e ON e.id = k.row_id",
       where: `k.dataset_id = @dataset AND k.kind = @kind AND (k.flags & @flag) != 0 AND ${base.sql}`,
-      order: `k.time_ms ${direction}, k.row_id ${direction}`,
-      params: { ...base.params, kind: kind.bit, flag: alike ? KIND_FLAG.listedAlike : KIND_FLAG.listed },
+      order: `${first.sql}k.time_ms ${direction}, k.row_id ${direction}`,
+      params: {
+        ...base.params,
+        ...first.params,
+        kind: kind.bit,
+        flag: alike ? KIND_FLAG.listedAlike : KIND_FLAG.listed,
+      },
     };
   }
   const base = whereOf(datasetId, filters, kind.flags);
+  const first = sortFirst(kind, sort, direction, "");
   return {
     columns: STORED_COLUMNS,
     from: "report_events",
     where: `${base.sql} AND (${alike ? "listed_alike" : "listed"} & @bit) != 0`,
-    order: `time_ms ${direction}, event_id ${direction}, id ${direction}`,
-    params: { ...base.params, bit: 1 << kind.bit },
+    order: `${first.sql}time_ms ${direction}, event_id ${direction}, id ${direction}`,
+    params: { ...base.params, ...first.params, bit: 1 << kind.bit },
   };
 }
 
@@ -114,9 +171,10 @@ function rowQuery(
   datasetId: number,
   filters: ReportFilters,
   order: "asc" | "desc" = "asc",
+  sort?: string,
 ) {
   const kind = reportKind(name);
-  const q = rowSql(name, datasetId, filters, order === "desc" ? "DESC" : "ASC");
+  const q = rowSql(name, datasetId, filters, order === "desc" ? "DESC" : "ASC", sort);
   const sql = `SELECT ${q.columns} FROM ${q.from} WHERE ${q.where} ORDER BY ${q.order}`;
   const toRow = (row: StoredRow & { cells?: string }): DetailedRow => ({
     eventId: row.event_id,
@@ -136,7 +194,7 @@ export function detailedReport(
   page: ReportPage = DEFAULT_PAGE,
 ): DetailedReport {
   const total = detailedReportTotal(db, datasetId, name, filters);
-  const q = rowQuery(name, datasetId, filters, page.order);
+  const q = rowQuery(name, datasetId, filters, page.order, page.sort);
   const params = { ...q.params, limit: page.limit, offset: page.offset };
   // A known-empty report needs no scan.
   const found =
@@ -154,8 +212,9 @@ export function* detailedRows(
   datasetId: number,
   name: ReportName,
   filters: ReportFilters = {},
+  order: Pick<ReportPage, "sort" | "order"> = {},
 ): Generator<DetailedRow> {
-  const q = rowQuery(name, datasetId, filters);
+  const q = rowQuery(name, datasetId, filters, order.order, order.sort);
   const statement = db.prepare<SqlParams, StoredRow & { cells?: string }>(q.sql);
   for (const row of statement.iterate(q.params)) yield q.toRow(row);
 }

@@ -12,6 +12,7 @@ export {
   detailedReportTotal,
   detailedRows,
   type ReportPage,
+  sortableColumns,
 } from "./detailed";
 export type { ReportFilters } from "./filters";
 export { type LogTimeRange, reportLogTimes } from "./log-times";
