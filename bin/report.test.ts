@@ -114,4 +114,13 @@ describe.skipIf(!corpusAvailable)("auditscope report", () => {
       expect(stderr.trim().split("\n")).toHaveLength(1);
     }
   });
+
+  it("stops quietly when the reader of its output closes early (| head)", () => {
+    const result = spawnSync("sh", ["-c", `"${BIN}" report event --db "${db}" | head -n 3`], {
+      encoding: "utf8",
+      cwd: tmpdir(),
+    });
+    expect(result.stdout.split("\n")).toHaveLength(4);
+    expect(result.stderr).toBe("");
+  });
 });

@@ -17,15 +17,9 @@ import {
   reportSummary,
   resolveTime,
 } from "../../lib/reports";
-import { detailedJsonRow, logTimesJson, rankingJson, summaryJson } from "../../lib/reports/output/json";
-import {
-  detailedHeader,
-  detailedLine,
-  logTimesText,
-  NO_EVENTS,
-  rankingText,
-  summaryText,
-} from "../../lib/reports/output/text";
+import { logTimesJson, rankingJson, summaryJson } from "../../lib/reports/output/json";
+import { batched, detailedJsonPieces, detailedTextPieces } from "../../lib/reports/output/pieces";
+import { logTimesText, rankingText, summaryText } from "../../lib/reports/output/text";
 import { closeStore, databasePath, openStore, type Store } from "../../lib/store/db";
 
 /** Breaks a long line at spaces so no line is wider than `width`. */
@@ -61,8 +55,6 @@ ${wrap(REPORT_NAMES.join(", "), 90, "  ")}
 --dataset defaults to the newest dataset. Times are UTC.
 `;
 
-const ROWS_PER_WRITE = 2000;
-
 function datasetOf(store: Store, value: string | undefined): { id: number; lastMs: number | null } {
   const id = value === undefined ? newestDatasetId(store) : Number(value);
   if (id === null) throw new UsageError("there are no datasets yet");
@@ -94,25 +86,10 @@ async function writeDetailed(
   filters: ReportFilters,
   json: boolean,
 ): Promise<void> {
-  const out = process.stdout;
+  const rows = detailedRows(db, datasetId, name, filters);
   const columns = listReports().find((r) => r.name === name)?.columns ?? [];
-  await writeText(
-    out,
-    json
-      ? `{"report":${JSON.stringify(name)},"summary":false,"columns":${JSON.stringify(columns)},"rows":[`
-      : detailedHeader(name),
-  );
-  let batch = "";
-  let n = 0;
-  for (const row of detailedRows(db, datasetId, name, filters)) {
-    n++;
-    batch += json ? `${n > 1 ? "," : ""}${JSON.stringify(detailedJsonRow(row))}` : detailedLine(row, n);
-    if (n % ROWS_PER_WRITE === 0) {
-      await writeText(out, batch);
-      batch = "";
-    }
-  }
-  await writeText(out, batch + (json ? "]}\n" : n === 0 ? NO_EVENTS : ""));
+  const pieces = json ? detailedJsonPieces(name, columns, rows) : detailedTextPieces(name, rows);
+  for (const text of batched(pieces)) await writeText(process.stdout, text);
 }
 
 export async function reportCommand(args: string[]): Promise<number> {

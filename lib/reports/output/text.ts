@@ -1,6 +1,6 @@
 import { escapeInvisible } from "../../format/escape";
 import { type ReportName, reportKind } from "../aureport/kinds";
-import type { DetailedReport, DetailedRow } from "../detailed";
+import type { DetailedRow } from "../detailed";
 import type { ReportFilters } from "../filters";
 import type { LogTimeRange } from "../log-times";
 import type { Ranking } from "../ranking";
@@ -33,12 +33,6 @@ export function detailedLine(row: DetailedRow, n: number): string {
 }
 
 export const NO_EVENTS = NONE;
-
-export function detailedText(report: DetailedReport, firstNumber = 1): string {
-  const head = detailedHeader(report.name);
-  if (report.rows.length === 0) return `${head}${NONE}`;
-  return head + report.rows.map((row, i) => detailedLine(row, firstNumber + i)).join("");
-}
 
 export function rankingText(ranking: Ranking, filters: ReportFilters): string {
   const summary = reportKind(ranking.name).summary;
