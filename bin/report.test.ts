@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   AUREPORT,
@@ -36,6 +37,20 @@ describe.skipIf(!corpusAvailable)("auditscope report", () => {
   beforeAll(() => {
     expect(run(["ingest", "--db", db, LOG]).status).toBe(0);
   }, 60_000);
+
+  it("is ready to answer at once after ingest: the ingest command computed the reports", () => {
+    const store = new Database(db, { readonly: true });
+    const keys = store.prepare<[], { key: string }>(`SELECT key FROM report_cache`).all();
+    store.close();
+    expect(keys.map((row) => row.key)).toEqual(
+      expect.arrayContaining([
+        "summary|all|all",
+        "summary|failed|all",
+        "rows:pid|success|all",
+        "rank:key|all|all",
+      ]),
+    );
+  });
 
   it("prints the summary as JSON with aureport's counters", () => {
     const { status, stdout } = report("--json");

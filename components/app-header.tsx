@@ -2,7 +2,7 @@ import Link from "next/link";
 import { TimeZoneToggle } from "./time-zone";
 
 // Sections that later work fills in are shown, but not as links, so nothing leads to a dead end.
-const upcoming = ["Timeline", "Sessions", "Reports"];
+const upcoming = ["Timeline", "Sessions"];
 
 export function AppHeader() {
   return (

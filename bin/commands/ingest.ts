@@ -5,6 +5,7 @@ import { escapeInvisible } from "../../lib/format/escape";
 import { formatBytes } from "../../lib/format/numbers";
 import { type IngestProgress, ingest } from "../../lib/ingest/ingest";
 import { expandSources } from "../../lib/ingest/sources";
+import { warmReportCache } from "../../lib/reports";
 import { databasePath, openDatabase } from "../../lib/store/db";
 
 const HELP = `Usage: auditscope ingest [--db FILE] [--name NAME] [--dataset ID] [--json] PATH...
@@ -62,6 +63,10 @@ export async function ingestCommand(args: string[]): Promise<number> {
       signal: controller.signal,
       onProgress: showProgress ? (p) => process.stderr.write(progressLine(p)) : undefined,
     });
+    if (result.status === "ready" && result.dataset !== null) {
+      if (showProgress) process.stderr.write("\r\x1b[Kpreparing the reports…");
+      warmReportCache(db, result.dataset);
+    }
     if (showProgress) process.stderr.write("\r\x1b[K");
     for (const file of result.files) {
       if (file.refused) process.stderr.write(`auditscope: ${escapeInvisible(file.refused)}\n`);

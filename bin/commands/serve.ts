@@ -4,6 +4,7 @@ import { staleBuildReason } from "../../lib/cli/build-freshness";
 import { HEAP_FLAGS } from "../../lib/cli/node-flags";
 import { parseOptions, parsePort } from "../../lib/cli/parse-options";
 import { loadDemoIfEmpty } from "../../lib/ingest/demo";
+import { warmReportCache } from "../../lib/reports";
 import { databasePath, openDatabase } from "../../lib/store/db";
 import { projectRoot } from "../../lib/store/migrate";
 
@@ -34,10 +35,12 @@ export async function serveCommand(args: string[]): Promise<number> {
   try {
     if (!process.env.AUDITSCOPE_NO_DEMO) {
       const demo = await loadDemoIfEmpty(db);
-      if (demo)
+      if (demo?.dataset) {
+        warmReportCache(db, demo.dataset);
         process.stderr.write(
           `auditscope: loaded the demo dataset (${demo.events.toLocaleString("en-US")} events)\n`,
         );
+      }
     }
   } finally {
     db.close();

@@ -46,6 +46,8 @@ const BUCKETS = [
   30 * DAY,
 ];
 const MAX_BUCKETS = 150;
+/** How a host without a node name is listed. */
+export const NO_NODE = "(no node name)";
 
 /** The smallest readable bucket that draws the range in at most 150 bars. */
 export function bucketFor(rangeMs: number): number {
@@ -125,7 +127,7 @@ export function getDatasetOverview(
     }),
     executables: topOf(summary.exes),
     keys: topOf(summary.keys),
-    hosts: topOf(summary.nodes, (node) => node || "(no node name)"),
+    hosts: topOf(summary.nodes, (node) => node || NO_NODE),
     failedSyscalls: topOf(summary.failedSyscalls),
   };
 }

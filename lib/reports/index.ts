@@ -14,7 +14,7 @@ export {
   type ReportPage,
   sortableColumns,
 } from "./detailed";
-export type { ReportFilters } from "./filters";
+export { coversWholeDataset, type ReportFilters } from "./filters";
 export { type LogTimeRange, reportLogTimes } from "./log-times";
 export { hasRanking, type Ranking, type RankingRow, reportRanking } from "./ranking";
 export { listReports, type ReportInfo } from "./report-info";

@@ -112,10 +112,18 @@ describe("POST /api/uploads", () => {
       );
       expect(response.status).toBe(200);
       const body = (await response.json()) as {
+        dataset: number;
         events: number;
         files: { path: string; refused: string | null }[];
       };
       expect(body.events).toBe(7);
+      // The reports are computed before the upload answers, so the dataset's pages open at once.
+      const cached = getStore()
+        .db.prepare<[number], { key: string }>(`SELECT key FROM report_cache WHERE dataset_id = ?`)
+        .all(body.dataset)
+        .map((row) => row.key);
+      expect(cached).toContain("summary|all|all");
+      expect(cached).toContain("rank:executable|failed|all");
       expect(body.files.map((f) => [f.path, f.refused])).toEqual([
         ["notes.txt", "notes.txt is not an audit log (no audit records in its first 1000 lines)"],
         ["test.log", null],

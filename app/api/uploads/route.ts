@@ -4,6 +4,7 @@ import { maxUploadBytes, uploadQuery } from "@/lib/http/upload-params";
 import { ingest } from "@/lib/ingest/ingest";
 import { finishJob, listJobs, startJob } from "@/lib/ingest/jobs";
 import { UploadTooLarge, uploadSources } from "@/lib/ingest/upload";
+import { warmReportCache } from "@/lib/reports";
 import { getStore } from "@/lib/store/db";
 
 export const dynamic = "force-dynamic";
@@ -57,6 +58,8 @@ export async function POST(request: Request) {
         job.progress = progress;
       },
     });
+    // The pages of a new dataset then open at once, not after a first slow computation.
+    if (result.status === "ready" && result.dataset !== null) warmReportCache(getStore().db, result.dataset);
     finishJob(job, result);
     const tooLarge = result.error !== null && /larger than the upload limit/.test(result.error);
     const status = tooLarge ? 413 : result.status === "refused" ? 422 : result.status === "ready" ? 200 : 500;

@@ -2,15 +2,27 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { EventsChart } from "@/components/events-chart";
+import { SummaryCounters } from "@/components/summary-counters";
 import { TimeText } from "@/components/time-zone";
 import { escapeInvisible } from "@/lib/format/escape";
 import { formatBytes } from "@/lib/format/numbers";
 import { datasetParams } from "@/lib/http/dataset-params";
+import { reportPath, reportSearch } from "@/lib/http/report-params";
 import { getDataset } from "@/lib/queries/get-dataset";
-import { getDatasetOverview, type TopItem } from "@/lib/queries/get-dataset-overview";
+import { getDatasetOverview, NO_NODE, type TopItem } from "@/lib/queries/get-dataset-overview";
+import { type ReportName, reportSummary } from "@/lib/reports";
 import { getStore } from "@/lib/store/db";
 
-function TopTable({ title, items }: { title: string; items: TopItem[] }) {
+function TopTable({
+  title,
+  items,
+  href,
+}: {
+  title: string;
+  items: TopItem[];
+  /** Where an item leads (the report that ranks or lists it). */
+  href: (item: TopItem) => string;
+}) {
   return (
     <section className="top-table" aria-label={title}>
       <h3>{title}</h3>
@@ -21,7 +33,9 @@ function TopTable({ title, items }: { title: string; items: TopItem[] }) {
           <tbody>
             {items.map((item) => (
               <tr key={item.value}>
-                <td className="mono">{escapeInvisible(item.value)}</td>
+                <td className="mono">
+                  <Link href={href(item)}>{escapeInvisible(item.value)}</Link>
+                </td>
                 <td className="num">{item.count.toLocaleString("en-US")}</td>
               </tr>
             ))}
@@ -43,6 +57,9 @@ export default async function DatasetPage({ params }: { params: Promise<{ id: st
     dataset.firstMs !== null && dataset.lastMs !== null
       ? getDatasetOverview(store, dataset.id, dataset.firstMs, dataset.lastMs)
       : null;
+  const reports = `/datasets/${dataset.id}/reports`;
+  const ranking = (name: ReportName, result?: "failed") =>
+    reportPath(dataset.id, name) + reportSearch({ view: "ranking", result });
   return (
     <>
       <nav className="breadcrumbs" aria-label="Breadcrumbs">
@@ -83,12 +100,33 @@ export default async function DatasetPage({ params }: { params: Promise<{ id: st
           </ul>
           <EventsChart buckets={overview.buckets} bucketMs={overview.bucketMs} />
           <div className="top-grid">
-            <TopTable title="Users (auid)" items={overview.users} />
-            <TopTable title="Executables" items={overview.executables} />
-            <TopTable title="Keys" items={overview.keys} />
-            <TopTable title="Hosts" items={overview.hosts} />
-            <TopTable title="Failed syscalls" items={overview.failedSyscalls} />
+            <TopTable title="Users (auid)" items={overview.users} href={() => ranking("user")} />
+            <TopTable title="Executables" items={overview.executables} href={() => ranking("executable")} />
+            <TopTable title="Keys" items={overview.keys} href={() => ranking("key")} />
+            <TopTable
+              title="Hosts"
+              items={overview.hosts}
+              href={(item) => `${reports}${item.value === NO_NODE ? "" : reportSearch({ node: item.value })}`}
+            />
+            <TopTable
+              title="Failed syscalls"
+              items={overview.failedSyscalls}
+              href={() => ranking("syscall", "failed")}
+            />
           </div>
+          <h2>
+            aureport summary{" "}
+            <Link href={reports} className="small">
+              all reports →
+            </Link>
+          </h2>
+          <SummaryCounters
+            counts={reportSummary(store.db, dataset.id).counts}
+            label="aureport summary counters"
+            href={(count) =>
+              reportPath(dataset.id, count.link.report) + reportSearch({ result: count.link.success })
+            }
+          />
         </>
       ) : (
         <p className="muted">This dataset has no events yet.</p>
