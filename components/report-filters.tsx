@@ -47,7 +47,7 @@ export function ReportFilters({
           list="time-words"
           defaultValue={query.start ?? ""}
           placeholder="2024-05-01T10:00 or today"
-          size={22}
+          size={26}
         />
       </label>
       <label>

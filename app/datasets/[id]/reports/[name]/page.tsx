@@ -110,7 +110,6 @@ function Ranking({ view }: { view: View }) {
   const rows: TableRow[] = ranking.rows.map((row) => ({ key: row.value, cells: [row.total, row.value] }));
   return (
     <>
-      <h2>{ranking.title}</h2>
       <RankingChart rows={top} what={ranking.what} />
       <ReportTable columns={columns} rows={rows} caption={ranking.title} />
       <Pager

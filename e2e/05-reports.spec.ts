@@ -1,0 +1,92 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+
+const corpus = path.resolve("../shared/corpus");
+const bin = path.resolve("bin/auditscope");
+
+/** The CLI's answer (itself checked against aureport) as the referee for the page. */
+function cliReport(dataset: number, ...args: string[]): { rows: (string | number)[][] } {
+  const db = process.env.E2E_DB as string;
+  return JSON.parse(
+    execFileSync(bin, ["report", ...args, "--db", db, "--dataset", String(dataset), "--json"]).toString(),
+  );
+}
+
+test("summary → counter → report: sort, filter failed, follow a serial, export CSV", async ({ page }) => {
+  const out = execFileSync(bin, [
+    "ingest",
+    "--db",
+    process.env.E2E_DB as string,
+    "--json",
+    "--name",
+    "reports e2e",
+    path.join(corpus, "vrl-devtest/audit.log"),
+  ]);
+  const dataset = (JSON.parse(out.toString()) as { dataset: number }).dataset;
+  const all = cliReport(dataset, "executable").rows;
+  const failed = cliReport(dataset, "executable", "--failed").rows;
+
+  await page.goto(`/datasets/${dataset}/reports`);
+  await expect(page.getByRole("heading", { level: 1, name: "Summary Report" })).toBeVisible();
+  const counters = page.getByRole("list", { name: "Summary counters" });
+  await expect(counters.getByRole("link", { name: /^3,310 events$/ })).toBeVisible();
+  await counters.getByRole("link", { name: /^11 executables$/ }).click();
+
+  await expect(page.getByRole("heading", { level: 1, name: "Executable Report" })).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Pages" })).toContainText(
+    `1–100 of ${all.length.toLocaleString("en-US")}`,
+  );
+
+  // Sort by executable: the server sorts every row, so the first page starts with the smallest name.
+  await page.getByRole("columnheader", { name: "exe" }).getByRole("link").click();
+  await expect(page).toHaveURL(/sort=exe/);
+  await expect(page.getByRole("columnheader", { name: /exe/ })).toHaveAttribute("aria-sort", "ascending");
+  const smallest = all.map((row) => String(row[2])).sort()[0];
+  await expect(page.getByRole("row").nth(1).getByRole("cell").nth(1)).toHaveText(smallest as string);
+
+  await page.getByLabel("Result").selectOption("failed");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/result=failed/);
+  await expect(page).toHaveURL(/sort=exe/);
+  await expect(page.getByRole("navigation", { name: "Pages" })).toHaveText(
+    `1–${failed.length} of ${failed.length}`,
+  );
+
+  const firstRow = page.getByRole("row").nth(1);
+  const serial = (await firstRow.getByRole("cell").last().textContent())?.trim();
+  expect(failed.map((row) => String(row.at(-1)))).toContain(serial);
+
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "CSV" }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe("reports-e2e-executable-failed.csv");
+  const csv = readFileSync(await download.path(), "utf8")
+    .trim()
+    .split("\r\n");
+  expect(csv[0]).toBe("date,time,exe,term,host,auid,event");
+  expect(csv).toHaveLength(failed.length + 1);
+
+  await firstRow.getByRole("link", { name: serial }).click();
+  await expect(page.getByRole("heading", { level: 1, name: `Event ${serial}` })).toBeVisible();
+});
+
+test("a ranking shows its chart and table, and a bad time says so instead of failing", async ({ page }) => {
+  const datasets = JSON.parse(
+    execFileSync(bin, ["datasets", "--db", process.env.E2E_DB as string, "--json"]).toString(),
+  ) as { id: number; name: string }[];
+  const dataset = datasets.find((d) => d.name === "reports e2e")?.id ?? 0;
+  const ranking = cliReport(dataset, "syscall", "--summary").rows;
+  await page.goto(`/datasets/${dataset}/reports/syscall?view=ranking`);
+  await expect(page.getByRole("heading", { level: 1, name: "Syscall Summary Report" })).toBeVisible();
+  await expect(page.getByRole("figure", { name: /Events per syscall/ })).toBeVisible();
+  const first = page.getByRole("row").nth(1);
+  await expect(first).toContainText(String(ranking[0]?.[0]));
+  await expect(first).toContainText(String(ranking[0]?.[1]));
+
+  await page.goto(`/datasets/${dataset}/reports/syscall?start=soonish`);
+  await expect(page.getByRole("alert")).toContainText("“soonish” is not a date");
+  await expect(page.getByRole("navigation", { name: "Pages" })).toBeVisible();
+});
