@@ -15,6 +15,8 @@ import { fileURLToPath } from "node:url";
 import type Database from "better-sqlite3";
 import { ingest } from "../lib/ingest/ingest";
 import { expandSources } from "../lib/ingest/sources";
+import { getDataset } from "../lib/queries/get-dataset";
+import { getDatasetOverview } from "../lib/queries/get-dataset-overview";
 import {
   detailedReport,
   hasRanking,
@@ -23,10 +25,12 @@ import {
   type ReportName,
   reportRanking,
   reportSummary,
+  sortableColumns,
+  warmReportCache,
 } from "../lib/reports";
 import { reportKind } from "../lib/reports/aureport/kinds";
 import { dropCachedResults } from "../lib/reports/cache";
-import { openDatabase } from "../lib/store/db";
+import { createPrisma, openDatabase } from "../lib/store/db";
 import { readMigrations } from "../lib/store/migrate";
 
 export interface QueryTiming {
@@ -47,6 +51,8 @@ export interface ReportTiming {
   /** --summary ranking, its first 100 values with the count (null: the report has none); all and --failed. */
   ranking: QueryTiming | null;
   rankingFailed: QueryTiming | null;
+  /** The first page sorted by the slowest of its other sortable columns (null: only by time). */
+  sorted: (QueryTiming & { column: string }) | null;
   /** aureport on the file: detailed and --summary seconds; null: not run (or no such report). */
   aureportSeconds: AureportTime | null;
   aureportSummarySeconds: AureportTime | null;
@@ -62,6 +68,10 @@ export interface ReportsBenchResult {
   dbBytes: number;
   reportRows: { events: number; items: number };
   timings: ReportTiming[];
+  /** warmReportCache() from an empty cache: what every ingest adds to prepare the pages. */
+  warmSeconds: number;
+  /** The dataset overview page's queries (its counts, chart, top-10 tables and aureport's counters). */
+  overview: QueryTiming;
 }
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -103,6 +113,26 @@ async function datasetFor(
   return { db, dataset: result.dataset, ingestSeconds: result.seconds, dbFile };
 }
 
+/** The sortable column whose first page takes longest, timed. */
+function slowestSort(db: Database.Database, dataset: number, name: ReportName, runs: number) {
+  const columns = sortableColumns(name).filter((column) => column !== "date" && column !== "time");
+  let slowest: { column: string; ms: number } | null = null;
+  for (const column of columns) {
+    const started = performance.now();
+    detailedReport(db, dataset, name, {}, { limit: 100, offset: 0, sort: column });
+    const ms = performance.now() - started;
+    if (slowest === null || ms > slowest.ms) slowest = { column, ms };
+  }
+  if (slowest === null) return null;
+  const { column } = slowest;
+  return {
+    column,
+    ...time(db, dataset, runs, () =>
+      detailedReport(db, dataset, name, {}, { limit: 100, offset: 0, sort: column }),
+    ),
+  };
+}
+
 function percentile(sorted: number[], p: number): number {
   const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
   return sorted[Math.max(0, index)] ?? 0;
@@ -121,6 +151,19 @@ function time(db: Database.Database, dataset: number, runs: number, query: () =>
   }
   times.sort((a, b) => a - b);
   return { coldMs, p50Ms: percentile(times, 50), p95Ms: percentile(times, 95) };
+}
+
+/** Like time(), for a query that awaits (the cache is left as it is: the overview reads it warm). */
+async function timeAsync(runs: number, query: () => Promise<void>): Promise<QueryTiming> {
+  const times: number[] = [];
+  for (let i = 0; i <= runs; i++) {
+    const started = performance.now();
+    await query();
+    times.push(performance.now() - started);
+  }
+  const [coldMs = 0, ...rest] = times;
+  rest.sort((a, b) => a - b);
+  return { coldMs, p50Ms: percentile(rest, 50), p95Ms: percentile(rest, 95) };
 }
 
 /** aureport's seconds for these arguments on the file, remembered between runs. */
@@ -164,6 +207,7 @@ export async function benchReports(
       detailedFailed: time(db, dataset, options.runs, () => reportSummary(db, dataset, failed)),
       ranking: null,
       rankingFailed: null,
+      sorted: null,
       aureportSeconds: aureport(summaryArgs),
       aureportSummarySeconds: null,
     });
@@ -182,10 +226,22 @@ export async function benchReports(
         rankingFailed: ranked
           ? time(db, dataset, options.runs, () => reportRanking(db, dataset, name, failed, page))
           : null,
+        sorted: slowestSort(db, dataset, name, options.runs),
         aureportSeconds: aureport([option]),
         aureportSummarySeconds: ranked ? aureport([option, "--summary"]) : null,
       });
     }
+    dropCachedResults(db, dataset);
+    const warmStarted = performance.now();
+    warmReportCache(db, dataset);
+    const warmSeconds = (performance.now() - warmStarted) / 1000;
+    const store = { file: dbFile, db, prisma: createPrisma(dbFile) };
+    const overview = await timeAsync(options.runs, async () => {
+      const row = await getDataset(store, dataset);
+      getDatasetOverview(store, dataset, row?.firstMs ?? 0, row?.lastMs ?? 0);
+      reportSummary(db, dataset);
+    });
+    await store.prisma.$disconnect();
     const counts = db
       .prepare<[number, number], { events: number; items: number }>(
         `SELECT (SELECT count(*) FROM report_events WHERE dataset_id = ?) AS events,
@@ -205,6 +261,8 @@ export async function benchReports(
       dbBytes: size(dbFile) + size(`${dbFile}-wal`),
       reportRows: counts,
       timings,
+      warmSeconds,
+      overview,
     };
   } finally {
     db.close();

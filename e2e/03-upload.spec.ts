@@ -93,4 +93,24 @@ test("the dataset overview shows counters, the chart and top tables", async ({ p
     page.getByRole("figure", { name: "Events over time (UTC)" }).locator(".recharts-bar-rectangle").first(),
   ).toBeVisible();
   await expect(page.getByRole("region", { name: "Executables" })).toContainText("/usr/sbin/sshd");
+  // aureport's counters (msticpy's log: 191 failed logins, as `aureport --summary` counts them).
+  await expect(
+    page
+      .getByRole("list", { name: "aureport summary counters" })
+      .getByRole("link", { name: "191 failed logins" }),
+  ).toBeVisible();
+  // A top-10 item leads to the report that ranks it.
+  await page
+    .getByRole("region", { name: "Executables" })
+    .getByRole("link", { name: "/usr/sbin/sshd" })
+    .click();
+  await expect(page.getByRole("heading", { level: 1, name: "Executable Summary Report" })).toBeVisible();
+  await expect(page.getByRole("row").nth(1)).toContainText("378");
+  await page.getByRole("link", { name: "overview msticpy" }).click();
+  await page
+    .getByRole("list", { name: "aureport summary counters" })
+    .getByRole("link", { name: "191 failed logins" })
+    .click();
+  await expect(page.getByRole("heading", { level: 1, name: "Login Report" })).toBeVisible();
+  await expect(page).toHaveURL(/result=failed/);
 });

@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import { REPORT_NAMES } from "./aureport/kinds";
-import { detailedReportTotal } from "./detailed";
+import { cacheEveryTotal } from "./detailed";
 import type { ReportFilters } from "./filters";
 import { hasRanking, reportRanking } from "./ranking";
 import { reportSummary } from "./summary";
@@ -15,8 +15,8 @@ const FILTERS: readonly ReportFilters[] = [{}, { success: "failed" }, { success:
 export function warmReportCache(db: Database.Database, datasetId: number): void {
   for (const filters of FILTERS) {
     reportSummary(db, datasetId, filters);
+    cacheEveryTotal(db, datasetId, filters);
     for (const name of REPORT_NAMES) {
-      detailedReportTotal(db, datasetId, name, filters);
       if (hasRanking(name)) reportRanking(db, datasetId, name, filters, { limit: 1, offset: 0 });
     }
   }

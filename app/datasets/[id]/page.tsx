@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
+import { Breadcrumbs } from "@/components/breadcrumbs";
 import { EventsChart } from "@/components/events-chart";
 import { SummaryCounters } from "@/components/summary-counters";
 import { TimeText } from "@/components/time-zone";
@@ -62,9 +63,7 @@ export default async function DatasetPage({ params }: { params: Promise<{ id: st
     reportPath(dataset.id, name) + reportSearch({ view: "ranking", result });
   return (
     <>
-      <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <Link href="/">Datasets</Link> ›
-      </nav>
+      <Breadcrumbs />
       <div className="page-title">
         <h1>{escapeInvisible(dataset.name)}</h1>
         <p className="muted">

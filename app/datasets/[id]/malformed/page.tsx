@@ -1,22 +1,17 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
+import { Breadcrumbs } from "@/components/breadcrumbs";
 import { latin1ToText } from "@/lib/audit/decode";
 import { escapeInvisible } from "@/lib/format/escape";
-import { datasetParams, pageQuery } from "@/lib/http/dataset-params";
+import { datasetParams, type PageProps, pageQuery } from "@/lib/http/dataset-params";
 import { getDataset } from "@/lib/queries/get-dataset";
 import { listMalformedLines } from "@/lib/queries/list-malformed-lines";
 import { getStore } from "@/lib/store/db";
 
 const PAGE_SIZE = 100;
 
-export default async function MalformedPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ id: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+export default async function MalformedPage({ params, searchParams }: PageProps<{ id: string }>) {
   await connection();
   const parsed = datasetParams.safeParse(await params);
   if (!parsed.success) notFound();
@@ -28,10 +23,7 @@ export default async function MalformedPage({
   const pages = Math.max(1, Math.ceil(kept / PAGE_SIZE));
   return (
     <>
-      <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <Link href="/">Datasets</Link> ›{" "}
-        <Link href={`/datasets/${dataset.id}`}>{escapeInvisible(dataset.name)}</Link> ›
-      </nav>
+      <Breadcrumbs dataset={dataset} />
       <div className="page-title">
         <h1>Lines that could not be read</h1>
         <p className="muted">

@@ -1,11 +1,11 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
+import { Breadcrumbs } from "@/components/breadcrumbs";
 import { ReportFilters } from "@/components/report-filters";
 import { SummaryCounters } from "@/components/summary-counters";
 import { TimeText } from "@/components/time-zone";
-import { escapeInvisible } from "@/lib/format/escape";
-import { datasetParams } from "@/lib/http/dataset-params";
+import { datasetParams, type PageProps } from "@/lib/http/dataset-params";
 import { reportFilterQuery, reportPath, reportSearch, resolveFilters } from "@/lib/http/report-params";
 import { getDataset } from "@/lib/queries/get-dataset";
 import {
@@ -17,13 +17,7 @@ import {
 } from "@/lib/reports";
 import { getStore } from "@/lib/store/db";
 
-export default async function ReportsPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ id: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+export default async function ReportsPage({ params, searchParams }: PageProps<{ id: string }>) {
   await connection();
   const parsed = datasetParams.safeParse(await params);
   if (!parsed.success) notFound();
@@ -39,10 +33,7 @@ export default async function ReportsPage({
     reportPath(dataset.id, name) + reportSearch({ ...query, result });
   return (
     <>
-      <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <Link href="/">Datasets</Link> ›{" "}
-        <Link href={`/datasets/${dataset.id}`}>{escapeInvisible(dataset.name)}</Link> ›
-      </nav>
+      <Breadcrumbs dataset={dataset} />
       <div className="page-title">
         <h1>
           {filters.success === "failed" ? "Failed " : filters.success === "success" ? "Success " : ""}Summary

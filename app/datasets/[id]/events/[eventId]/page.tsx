@@ -1,7 +1,7 @@
-import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { z } from "zod";
+import { Breadcrumbs } from "@/components/breadcrumbs";
 import { CopyButton } from "@/components/copy-button";
 import { TimeText } from "@/components/time-zone";
 import { latin1ToText } from "@/lib/audit/decode";
@@ -30,10 +30,7 @@ export default async function EventPage({ params }: { params: Promise<{ id: stri
     .join("\n");
   return (
     <>
-      <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <Link href="/">Datasets</Link> ›{" "}
-        <Link href={`/datasets/${dataset.id}`}>{escapeInvisible(dataset.name)}</Link> ›
-      </nav>
+      <Breadcrumbs dataset={dataset} />
       <div className="page-title">
         <h1>Event {event.serial}</h1>
         <p className={event.result === "failed" ? "event-summary failed" : "event-summary"}>

@@ -1,12 +1,14 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
+import { Breadcrumbs } from "@/components/breadcrumbs";
 import { Pager } from "@/components/pager";
 import { RankingChart } from "@/components/ranking-chart";
 import { ReportFilters } from "@/components/report-filters";
 import { ReportTable, type TableColumn, type TableRow } from "@/components/report-table";
 import { TimeText } from "@/components/time-zone";
 import { escapeInvisible } from "@/lib/format/escape";
+import type { PageProps } from "@/lib/http/dataset-params";
 import {
   type ReportQuery,
   reportParams,
@@ -156,13 +158,7 @@ function LogTimes({ datasetId }: { datasetId: number }) {
   );
 }
 
-export default async function ReportPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ id: string; name: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+export default async function ReportPage({ params, searchParams }: PageProps<{ id: string; name: string }>) {
   await connection();
   const parsed = reportParams.safeParse(await params);
   if (!parsed.success) notFound();
@@ -193,16 +189,15 @@ export default async function ReportPage({
   const result = filters.success === "failed" ? "Failed " : filters.success === "success" ? "Success " : "";
   return (
     <>
-      <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <Link href="/">Datasets</Link> ›{" "}
-        <Link href={`/datasets/${dataset.id}`}>{escapeInvisible(dataset.name)}</Link> ›{" "}
-        <Link
-          href={`/datasets/${dataset.id}/reports${reportSearch({ ...query, view: undefined, sort: undefined, dir: undefined, page: undefined })}`}
-        >
-          Reports
-        </Link>{" "}
-        ›
-      </nav>
+      <Breadcrumbs
+        dataset={dataset}
+        trail={[
+          {
+            label: "Reports",
+            href: `/datasets/${dataset.id}/reports${reportSearch({ result: query.result, start: query.start, end: query.end, node: query.node })}`,
+          },
+        ]}
+      />
       <div className="page-title">
         <h1>
           {name === "log"
