@@ -233,7 +233,7 @@ export async function benchReports(
     }
     dropCachedResults(db, dataset);
     const warmStarted = performance.now();
-    warmReportCache(db, dataset);
+    await warmReportCache(db, dataset);
     const warmSeconds = (performance.now() - warmStarted) / 1000;
     const store = { file: dbFile, db, prisma: createPrisma(dbFile) };
     const overview = await timeAsync(options.runs, async () => {

@@ -22,7 +22,7 @@ function describeJob(job: IngestJob): string {
     ? `${formatBytes(job.bytesReceived)} of ${formatBytes(job.bytesTotal)}`
     : formatBytes(job.bytesReceived);
   const events = job.progress ? `, ${job.progress.events.toLocaleString("en-US")} events` : "";
-  return `${received} received${events}`;
+  return `${received} received${events}${job.preparingReports ? "; preparing the reports" : ""}`;
 }
 
 function outcomeOf(
@@ -137,6 +137,7 @@ export function UploadPanel({ datasets }: { datasets: DatasetChoice[] }) {
       bytesReceived: 0,
       bytesTotal: null,
       progress: null,
+      preparingReports: false,
       dataset: null,
       files: [],
       error: null,

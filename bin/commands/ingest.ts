@@ -65,7 +65,7 @@ export async function ingestCommand(args: string[]): Promise<number> {
     });
     if (result.status === "ready" && result.dataset !== null) {
       if (showProgress) process.stderr.write("\r\x1b[Kpreparing the reports…");
-      warmReportCache(db, result.dataset);
+      await warmReportCache(db, result.dataset);
     }
     if (showProgress) process.stderr.write("\r\x1b[K");
     for (const file of result.files) {

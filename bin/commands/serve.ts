@@ -36,7 +36,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     if (!process.env.AUDITSCOPE_NO_DEMO) {
       const demo = await loadDemoIfEmpty(db);
       if (demo?.dataset) {
-        warmReportCache(db, demo.dataset);
+        await warmReportCache(db, demo.dataset);
         process.stderr.write(
           `auditscope: loaded the demo dataset (${demo.events.toLocaleString("en-US")} events)\n`,
         );

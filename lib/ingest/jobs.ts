@@ -11,6 +11,8 @@ export interface IngestJob {
   bytesReceived: number;
   bytesTotal: number | null;
   progress: IngestProgress | null;
+  /** The events are in; the reports are being computed for the dataset's pages. */
+  preparingReports: boolean;
   dataset: number | null;
   files: IngestFileResult[];
   error: string | null;
@@ -48,6 +50,7 @@ export function startJob(
     bytesReceived: 0,
     bytesTotal,
     progress: null,
+    preparingReports: false,
     dataset: null,
     files: [],
     error: null,

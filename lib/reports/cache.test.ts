@@ -27,7 +27,7 @@ describe.skipIf(!corpusAvailable)("cached report results", () => {
   it("equal the same results computed afresh, page by page", async () => {
     const result = await ingest(expandSources([corpusPath("vrl-devtest/audit.log")]), { db, worker: false });
     const dataset = result.dataset ?? 0;
-    warmReportCache(db, dataset);
+    await warmReportCache(db, dataset);
     const cached = db
       .prepare<[number], { n: number }>(`SELECT count(*) AS n FROM report_cache WHERE dataset_id = ?`)
       .get(dataset);

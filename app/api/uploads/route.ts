@@ -59,7 +59,10 @@ export async function POST(request: Request) {
       },
     });
     // The pages of a new dataset then open at once, not after a first slow computation.
-    if (result.status === "ready" && result.dataset !== null) warmReportCache(getStore().db, result.dataset);
+    if (result.status === "ready" && result.dataset !== null) {
+      job.preparingReports = true;
+      await warmReportCache(getStore().db, result.dataset);
+    }
     finishJob(job, result);
     const tooLarge = result.error !== null && /larger than the upload limit/.test(result.error);
     const status = tooLarge ? 413 : result.status === "refused" ? 422 : result.status === "ready" ? 200 : 500;
