@@ -161,3 +161,120 @@ export function reportRanking(
   }
   return { name, title: kind.summary.title, what: kind.summary.what, ...found };
 }
+
+/** A ranking's counts for the whole dataset: all events, and the --failed and --success ones. */
+interface ThreeWays {
+  all: Map<string, number>;
+  failed: Map<string, number>;
+  success: Map<string, number>;
+}
+
+/** One grouped row: its counts under the plain rule and under the --failed/--success rule. */
+interface EitherRow {
+  success: number | null;
+  n_all: number;
+  n_alike: number;
+}
+
+/** What a ranking groups by: the columns selected (named as the row reads them) and grouped. */
+type Grouping = (e: "" | "e.") => { select: string; by: string };
+
+/**
+ * The rows a ranking counts under either rule, grouped and split by success, with both counts:
+ * one scan for the three rankings a dataset shows (all, --failed, --success).
+ */
+function eitherRows<T>(
+  db: Database.Database,
+  kind: ReportKind,
+  datasetId: number,
+  grouping: Grouping,
+): (T & EitherRow)[] {
+  const group = (e: "" | "e.") => grouping(e).select;
+  const by = (e: "" | "e.") => grouping(e).by;
+  const bit = 1 << kind.bit;
+  if (kind.rankFrom === "items") {
+    return db
+      .prepare<SqlParams, T & EitherRow>(
+        `SELECT ${group("")}, success, sum(ranked) AS n_all, sum(ranked_alike) AS n_alike FROM report_items
+         WHERE dataset_id = @dataset AND kind = @kind AND (ranked = 1 OR ranked_alike = 1) GROUP BY ${by("")}, success`,
+      )
+      .all({ dataset: datasetId, kind: ITEM.avc });
+  }
+  if (kind.sparse) {
+    return db
+      .prepare<SqlParams, T & EitherRow>(
+        `SELECT ${group("e.")}, e.success AS success, sum((k.flags & @ranked) != 0) AS n_all,
+                sum((k.flags & @alike) != 0) AS n_alike
+         FROM report_kinds k JOIN report_events e ON e.id = k.row_id
+         WHERE k.dataset_id = @dataset AND k.kind = @kind AND (k.flags & @either) != 0
+         GROUP BY ${by("e.")}, e.success`,
+      )
+      .all({
+        dataset: datasetId,
+        kind: kind.bit,
+        ranked: KIND_FLAG.ranked,
+        alike: KIND_FLAG.rankedAlike,
+        either: KIND_FLAG.ranked | KIND_FLAG.rankedAlike,
+      });
+  }
+  return db
+    .prepare<SqlParams, T & EitherRow>(
+      `SELECT ${group("")}, success, sum((ranked & @bit) != 0) AS n_all, sum((ranked_alike & @bit) != 0) AS n_alike
+       FROM report_events WHERE dataset_id = @dataset AND ((ranked | ranked_alike) & @bit) != 0
+       GROUP BY ${by("")}, success`,
+    )
+    .all({ dataset: datasetId, bit });
+}
+
+function threeWays(db: Database.Database, kind: ReportKind, datasetId: number): ThreeWays {
+  const counts: ThreeWays = { all: new Map(), failed: new Map(), success: new Map() };
+  const addRow = (values: (string | null)[], row: EitherRow) => {
+    const alike = row.success === 0 ? counts.failed : row.success === 1 ? counts.success : null;
+    for (const value of values) {
+      if (row.n_all > 0) add(counts.all, value, row.n_all);
+      if (alike && row.n_alike > 0) add(alike, value, row.n_alike);
+    }
+  };
+  switch (kind.rankFrom) {
+    case "fields": {
+      const columns = (e: "" | "e.") => kind.rankBy.map((field) => `${e}${FIELD_COLUMN[field]}`).join(", ");
+      const group: Grouping = (e) => ({ select: columns(e), by: columns(e) });
+      for (const row of eitherRows<Partial<StoredRow>>(db, kind, datasetId, group)) {
+        addRow([kind.rankValue(fieldsOfRow(row))], row);
+      }
+      break;
+    }
+    case "files":
+    case "keys": {
+      const column = kind.rankFrom;
+      const group: Grouping = (e) => ({ select: `${e}${column} AS list`, by: `${e}${column}` });
+      for (const row of eitherRows<{ list: string | null }>(db, kind, datasetId, group)) {
+        if (row.list !== null) addRow(JSON.parse(row.list) as string[], row);
+      }
+      break;
+    }
+    case "items": {
+      const group: Grouping = () => ({ select: "value", by: "value" });
+      for (const row of eitherRows<{ value: string | null }>(db, kind, datasetId, group)) {
+        addRow([row.value], row);
+      }
+      break;
+    }
+    case null:
+      break;
+  }
+  return counts;
+}
+
+/** Computes and caches a report's three whole-dataset rankings in one scan (see warmReportCache). */
+export function cacheThreeRankings(db: Database.Database, datasetId: number, name: ReportName): void {
+  const kind = reportKind(name);
+  if (kind.summary === null) return;
+  let counts: ThreeWays | null = null;
+  for (const filters of [{}, { success: "failed" }, { success: "success" }] as const) {
+    cachedRows(db, datasetId, cacheKey(`rank:${name}`, filters), () => {
+      counts ??= threeWays(db, kind, datasetId);
+      return sorted(counts[filters.success ?? "all"]);
+    });
+  }
+}
