@@ -1,9 +1,9 @@
 import path from "node:path";
 import type Database from "better-sqlite3";
+import { datasetIdOption } from "../../lib/cli/dataset-option";
 import { parseOptions } from "../../lib/cli/parse-options";
 import { UsageError } from "../../lib/cli/usage-error";
 import { writeText } from "../../lib/cli/write-lines";
-import { newestDatasetId } from "../../lib/queries/get-dataset-stats";
 import {
   detailedRows,
   hasRanking,
@@ -56,9 +56,7 @@ ${wrap(REPORT_NAMES.join(", "), 90, "  ")}
 `;
 
 function datasetOf(store: Store, value: string | undefined): { id: number; lastMs: number | null } {
-  const id = value === undefined ? newestDatasetId(store) : Number(value);
-  if (id === null) throw new UsageError("there are no datasets yet");
-  if (!Number.isInteger(id)) throw new UsageError(`--dataset takes a dataset id, got '${value}'`);
+  const id = datasetIdOption(store, value);
   const row = store.db
     .prepare<[number], { last_ms: number | null }>(`SELECT last_ms FROM datasets WHERE id = ?`)
     .get(id);

@@ -1,7 +1,8 @@
 import path from "node:path";
+import { datasetIdOption } from "../../lib/cli/dataset-option";
 import { parseOptions } from "../../lib/cli/parse-options";
 import { UsageError } from "../../lib/cli/usage-error";
-import { getDatasetStats, newestDatasetId } from "../../lib/queries/get-dataset-stats";
+import { getDatasetStats } from "../../lib/queries/get-dataset-stats";
 import { closeStore, databasePath, openStore } from "../../lib/store/db";
 
 const HELP = `Usage: auditscope stats [--db FILE] [--dataset ID] --json
@@ -23,9 +24,7 @@ export async function statsCommand(args: string[]): Promise<number> {
   }
   const store = openStore(path.resolve(values.db ?? databasePath()));
   try {
-    const id = values.dataset === undefined ? newestDatasetId(store) : Number(values.dataset);
-    if (id === null) throw new UsageError("there are no datasets yet");
-    if (!Number.isInteger(id)) throw new UsageError(`--dataset takes a dataset id, got '${values.dataset}'`);
+    const id = datasetIdOption(store, values.dataset);
     const stats = getDatasetStats(store, id);
     if (!stats) throw new UsageError(`there is no dataset ${id}`);
     process.stdout.write(`${JSON.stringify(stats)}\n`);

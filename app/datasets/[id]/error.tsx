@@ -1,5 +1,7 @@
 "use client";
 
+import { ErrorState } from "@/components/error-state";
+
 export default function DatasetError({
   error,
   reset,
@@ -7,13 +9,5 @@ export default function DatasetError({
   error: Error & { digest?: string };
   reset: () => void;
 }) {
-  return (
-    <section className="error-state" role="alert">
-      <h1>This dataset could not be shown</h1>
-      <p>The server log has the details{error.digest ? ` (reference ${error.digest})` : ""}.</p>
-      <button type="button" className="button" onClick={reset}>
-        Try again
-      </button>
-    </section>
-  );
+  return <ErrorState title="This dataset could not be shown" digest={error.digest} reset={reset} />;
 }
