@@ -77,6 +77,9 @@ export default async function DatasetPage({ params }: { params: Promise<{ id: st
             </>
           ) : null}
         </p>
+        <p>
+          <Link href={reports}>aureport&apos;s reports</Link>
+        </p>
         {dataset.error ? <p className="error-text">{escapeInvisible(dataset.error)}</p> : null}
         {dataset.malformed > 0 ? (
           <p>
