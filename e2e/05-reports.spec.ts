@@ -87,6 +87,9 @@ test("a ranking shows its chart and table, and a bad time says so instead of fai
   await expect(first).toContainText(String(ranking[0]?.[1]));
 
   await page.goto(`/datasets/${dataset}/reports/syscall?start=soonish`);
-  await expect(page.getByRole("alert")).toContainText("“soonish” is not a date");
+  // (Next's route announcer is an alert too: look in the filters.)
+  await expect(page.getByRole("form", { name: "Filters" }).getByRole("alert")).toContainText(
+    "“soonish” is not a date",
+  );
   await expect(page.getByRole("navigation", { name: "Pages" })).toBeVisible();
 });
