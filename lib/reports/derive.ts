@@ -1,7 +1,7 @@
 import type { AuditEvent } from "../audit/types";
 import { extractItems, type RecordMessage } from "./aureport/extract";
-import { fieldsOf, type ReportFields } from "./aureport/fields";
-import { AVC_UNSET, Blind, emptyItems, Flag } from "./aureport/items";
+import { fieldsOf, REPORT_FIELD_NAMES, type ReportFields } from "./aureport/fields";
+import { AVC_UNSET, Blind, Flag } from "./aureport/items";
 import { type Cell, REPORT_KINDS, reportKind } from "./aureport/kinds";
 import { avcCells, avcShown, ttyCells } from "./aureport/row-cells";
 import { aureportSubEvents } from "./aureport/sub-events";
@@ -37,10 +37,8 @@ function subEventsOf(event: AuditEvent): { subs: RecordMessage[][]; blind: numbe
   return { subs: [all], blind: Blind.UNREAD };
 }
 
-const FIELD_NAMES = Object.keys(fieldsOf(0, emptyItems())) as (keyof ReportFields)[];
-
 function sameFields(a: ReportFields, b: ReportFields): boolean {
-  for (const key of FIELD_NAMES) if (a[key] !== b[key]) return false;
+  for (const key of REPORT_FIELD_NAMES) if (a[key] !== b[key]) return false;
   return true;
 }
 

@@ -57,18 +57,37 @@ const NAME_OFFSET = 28;
 const PATH_MAX = 4096;
 const KEY_SEPARATOR = "\x01";
 const SYSCALL_ARGS = ["a0=", "a1="] as const;
-const VM_CONTEXTS = [
-  [Flag.SUBJECT, "vm-ctx=", "scontext"],
-  [Flag.OBJECT, "img-ctx=", "tcontext"],
-] as const;
-const DAEMON_IDS = [
-  [Flag.UID, " uid=", "uid"],
-  [Flag.SESSION, "ses=", "session"],
-] as const;
 const AVC_CONTEXTS = [
   [Flag.SUBJECT, "scontext=", "scontext"],
   [Flag.OBJECT, "tcontext=", "tcontext"],
 ] as const;
+
+/**
+ * What a step does when its label is missing, or when its value has no space after it (the C
+ * parsers decide this step by step): without LABEL the value stays unread, without SPACE it runs
+ * to the end of the line; with them, the step fails.
+ */
+const Need = { NONE: 0, LABEL: 1, SPACE: 2, BOTH: 3 } as const;
+
+type NumberField = "pid" | "uid" | "loginuid" | "session";
+/** scontext and tcontext (subj=, obj=, …) each start an AVC node, as ausearch's do. */
+type TextField = "terminal" | "hostname" | "scontext" | "tcontext";
+type QuotedField = "comm" | "exe";
+
+/** The parser step (aureport's switch) each value is read under. */
+const STEP_OF = {
+  pid: Flag.ALWAYS,
+  uid: Flag.UID,
+  loginuid: Flag.LOGINUID,
+  session: Flag.SESSION,
+  terminal: Flag.TERMINAL,
+  hostname: Flag.HOSTNAME,
+  scontext: Flag.SUBJECT,
+  tcontext: Flag.OBJECT,
+  comm: Flag.COMM,
+  exe: Flag.EXE,
+  cwd: Flag.FILENAME,
+} as const;
 
 export function messageText(raw: string): string {
   const gs = raw.indexOf("\x1d");
@@ -105,9 +124,10 @@ class Parser {
   }
 
   /**
-   * Each step is a `step: try { … } catch { this.caught(…) }` block (no closures: this runs for
-   * every record of every event). A step fails (throws) before it changes anything, so a failed
-   * step has had no effect, exactly as if aureport had it switched off.
+   * Each step is a `try { … } catch { this.caught(…) }` block: a step method below, or a labelled
+   * `step:` block in the parser whose step it alone has (no closures: this runs for every record).
+   * A step fails (throws) before it changes anything, so a failed step has had no effect, exactly
+   * as if aureport had it switched off.
    */
   caught(error: unknown, flags: number): void {
     if (error !== STEP_FAILED) throw error;
@@ -168,106 +188,186 @@ class Parser {
   }
 
   // -------------------------------------------------------------------------------------------
+  // The steps most parsers share: a labelled value, read from a search position (`from`), that
+  // return the position after what they read (null when they read nothing), so a parser goes on
+  // with `term = step(…) ?? term`.
 
-  parse(record: RecordMessage): void {
-    this.m = messageOf(record);
-    const parser = PARSERS.get(record.type) ?? rangeParser(record.type);
-    parser?.(this, record.type);
+  /** Where `label`'s value starts, searching from `from`; -1 when the label is missing. */
+  valueAt(label: string, from: number, need: number): number {
+    const str = this.find(label, from);
+    if (str !== -1) return str + label.length;
+    if (need & Need.LABEL) this.fail();
+    return -1;
   }
 
-  taskInfo(): void {
-    let term = 0;
+  /** Where the value at `at` ends: at the first `stop`, else the first `orElse` (neither fails the step). */
+  endAt(at: number, stop: string, orElse: string): number {
+    const end = this.find(stop, at);
+    if (end !== -1) return end;
+    const other = this.find(orElse, at);
+    if (other === -1) this.fail();
+    return other;
+  }
+
+  /** The space that ends the value at `at`, or -1 (the end of the line). */
+  spaceAfter(at: number, need: number): number {
+    const end = this.find(" ", at);
+    if (end === -1 && need & Need.SPACE) this.fail();
+    return end;
+  }
+
+  /**
+   * A number up to the next space. `absent` is what parse_kernel() sets when the label is
+   * missing.
+   */
+  numberStep(field: NumberField, label: string, from: number, need: number, absent?: number): number | null {
     try {
-      const str = this.find(" pid=", term);
-      if (str === -1) this.fail();
-      const ptr = str + 5;
-      const end = this.find(" ", ptr);
-      if (end === -1) this.fail();
-      this.s.pid = toI32(this.number(ptr, end));
-      term = end;
-    } catch (error) {
-      this.caught(error, Flag.ALWAYS);
-    }
-    try {
-      let str = this.find("auid=", term);
-      let ptr: number;
-      if (str === -1) {
-        str = this.find("loginuid=", term);
-        if (str === -1) this.fail();
-        ptr = str + 9;
-      } else ptr = str + 5;
-      const end = this.find(" ", ptr);
-      if (end === -1) this.fail();
-      this.s.loginuid = this.number(ptr, end);
-      term = end;
-    } catch (error) {
-      this.caught(error, Flag.LOGINUID);
-    }
-    try {
-      let at = term;
-      let str = this.find("uid=", at);
-      while (str !== -1 && this.m.charCodeAt(str - 1) === 0x61 /* a */) {
-        at = str + 1;
-        str = this.find("uid=", at);
+      const at = this.valueAt(label, from, need);
+      if (at === -1) {
+        if (absent !== undefined) this.setNumber(field, absent);
+        return null;
       }
-      if (str === -1) this.fail();
-      const ptr = str + 4;
-      const end = this.find(" ", ptr);
-      if (end === -1) this.fail();
-      this.s.uid = this.number(ptr, end);
-      term = this.uidMoved(end, term);
+      const end = this.spaceAfter(at, need);
+      this.setNumber(field, this.number(at, end));
+      return end === -1 ? at : end;
+    } catch (error) {
+      this.caught(error, STEP_OF[field]);
+      return null;
+    }
+  }
+
+  /** One store per field (faster than `this.s[field]` in a step that runs for every record). */
+  setNumber(field: NumberField, value: number): void {
+    // pid_t is signed; uid_t and session ids are unsigned.
+    if (field === "pid") this.s.pid = toI32(value);
+    else if (field === "uid") this.s.uid = value;
+    else if (field === "loginuid") this.s.loginuid = value;
+    else this.s.session = value;
+  }
+
+  /** A uid: it moves the search position only in the uid-reading reports. */
+  uidStep(label: string, from: number, need: number, absent?: number): number | null {
+    const end = this.numberStep("uid", label, from, need, absent);
+    return this.uidMovesTerm ? end : null;
+  }
+
+  /** `auid=`, or older kernels' `loginuid=` (parse_task_info(), parse_user()). */
+  auidStep(from: number): number | null {
+    const auid = this.find("auid=", from);
+    if (auid === -1) return this.numberStep("loginuid", "loginuid=", from, Need.BOTH);
+    return this.numberStep("loginuid", "auid=", auid, Need.BOTH);
+  }
+
+  /** ` uid=` read from its `=` (ausearch's off-by-one), so the uid always reads as 0. */
+  uidAfterSpace(from: number): number | null {
+    try {
+      const str = this.find(" uid=", from);
+      if (str === -1) return null;
+      const end = this.spaceAfter(str + 4, Need.SPACE);
+      this.s.uid = this.number(str + 4, end);
+      return this.uidMovesTerm ? end : null;
     } catch (error) {
       this.caught(error, Flag.UID);
+      return null;
     }
-    step: try {
-      const str = this.find("tty=", term);
-      if (str === -1) break step;
-      const end = this.find(" ", str + 4);
-      if (end === -1) this.fail();
-      this.s.terminal = this.m.slice(str + 4, end);
-      term = end;
-    } catch (error) {
-      this.caught(error, Flag.TERMINAL);
-    }
-    step: try {
-      const str = this.find("ses=", term);
-      if (str === -1) break step;
-      const end = this.find(" ", str + 4);
-      if (end === -1) this.fail();
-      this.s.session = this.number(str + 4, end);
-      term = end;
-    } catch (error) {
-      this.caught(error, Flag.SESSION);
-    }
+  }
+
+  /** Text up to the next space. */
+  textStep(field: TextField, label: string, from: number, need: number, absent?: string): number | null {
     try {
-      const str = this.find("comm=", term);
-      if (str === -1) this.fail();
-      const { value, term: close } = this.quotedOrHex(str + 5);
-      this.s.comm = value;
-      if (close !== null) term = close;
+      const at = this.valueAt(label, from, need);
+      if (at === -1) {
+        if (absent !== undefined) this.setText(field, absent);
+        return null;
+      }
+      const end = this.spaceAfter(at, need);
+      this.setText(field, cut(this.m, at, end));
+      return end === -1 ? at : end;
     } catch (error) {
-      this.caught(error, Flag.COMM);
+      this.caught(error, STEP_OF[field]);
+      return null;
     }
+  }
+
+  /** As setNumber(), for the text values. */
+  setText(field: TextField | QuotedField | "cwd", value: string | null): void {
+    if (field === "scontext") this.addAvc({ scontext: value });
+    else if (field === "tcontext") this.addAvc({ tcontext: value });
+    else if (field === "terminal") this.s.terminal = value;
+    else if (field === "hostname") this.s.hostname = value;
+    else if (field === "comm") this.s.comm = value;
+    else if (field === "exe") this.s.exe = value;
+    else this.s.cwd = value;
+  }
+
+  /** A quoted or hex-encoded value; the position of its closing quote. */
+  quotedStep(field: QuotedField, label: string, from: number, need: number, absent?: string): number | null {
     try {
-      const str = this.find("exe=", 0);
-      if (str === -1) this.fail();
-      const { value, term: close } = this.quotedOrHex(str + 4);
-      this.s.exe = value;
-      if (close !== null) term = close;
+      const at = this.valueAt(label, from, need);
+      if (at === -1) {
+        if (absent !== undefined) this.setText(field, absent);
+        return null;
+      }
+      const { value, term } = this.quotedOrHex(at);
+      this.setText(field, value);
+      return term;
     } catch (error) {
-      this.caught(error, Flag.EXE);
+      this.caught(error, STEP_OF[field]);
+      return null;
     }
-    step: try {
-      const str = this.find("subj=", term);
-      if (str === -1) break step;
-      const end = this.find(" ", str + 5);
-      if (end === -1) this.fail();
-      this.addAvc({ scontext: this.m.slice(str + 5, end) });
-      term = end;
+  }
+
+  /** parse_user()'s `cwd=` and `exe=`: quoted, or unquoted as legacyValue() reads it. */
+  legacyStep(field: "cwd" | "exe", label: string, from: number): void {
+    try {
+      const at = this.valueAt(label, from, Need.NONE);
+      if (at === -1) return;
+      if (this.m.charCodeAt(at) === 0x22) {
+        const close = this.find('"', at + 1);
+        if (close === -1) this.fail();
+        this.setText(field, this.m.slice(at + 1, close));
+      } else this.setText(field, this.legacyValue(at).value);
     } catch (error) {
-      this.caught(error, Flag.SUBJECT);
+      this.caught(error, STEP_OF[field]);
     }
-    this.result(term, Flag.ALWAYS);
+  }
+
+  /** A file name (common_path_parser()); the position of the name. */
+  fileStep(label: string, from: number, need: number): number | null {
+    try {
+      const at = this.valueAt(label, from, need);
+      if (at === -1) return null;
+      this.pathName(at);
+      return at;
+    } catch (error) {
+      this.caught(error, Flag.FILENAME);
+      return null;
+    }
+  }
+
+  /** `key="a"`, or the hex of keys joined by 0x01, or `(null)`; the position of a closing quote. */
+  keyStep(from: number): number | null {
+    try {
+      const at = this.valueAt("key=", from, Need.NONE);
+      if (at === -1) return null;
+      let keys: string[];
+      let end: number | null = null;
+      if (this.m.charCodeAt(at) === 0x22) {
+        end = this.find('"', at + 1);
+        if (end === -1) this.fail();
+        keys = [this.m.slice(at + 1, end)];
+      } else {
+        const decoded = unescapeHex(this.m, at);
+        if (decoded === null) this.fail();
+        keys = decoded.split(KEY_SEPARATOR).filter((key) => key !== "");
+      }
+      this.s.keys ??= [];
+      this.s.keys.push(...keys);
+      return end;
+    } catch (error) {
+      this.caught(error, Flag.KEY);
+      return null;
+    }
   }
 
   /** `res=` read as a number (kernel records write res=0/1). */
@@ -282,6 +382,46 @@ class Parser {
     }
   }
 
+  /** `res=success|failed` read as a word. */
+  wordResult(from: number): void {
+    step: try {
+      const str = this.find("res=", from);
+      if (str === -1) break step;
+      let end = str + 4;
+      while (isAlpha(this.m.charCodeAt(end))) end++;
+      if (end === str + 4) this.fail();
+      this.s.success = this.m.slice(str + 4, end).startsWith("failed") ? S_FAILED : S_SUCCESS;
+    } catch (error) {
+      this.caught(error, Flag.ALWAYS);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The parsers of ausearch-parse.c, one per record type (see PARSERS).
+
+  parse(record: RecordMessage): void {
+    this.m = messageOf(record);
+    const parser = PARSERS.get(record.type) ?? rangeParser(record.type);
+    parser?.(this, record.type);
+  }
+
+  /** parse_task_info(): SYSCALL (after its own fields), FEATURE_CHANGE, ANOM_LINK. */
+  taskInfo(): void {
+    let term = this.numberStep("pid", " pid=", 0, Need.BOTH) ?? 0;
+    term = this.auidStep(term) ?? term;
+    // The first uid= that is not the end of an auid= (no such uid= fails the step).
+    let uid = this.find("uid=", term);
+    while (uid !== -1 && this.m.charCodeAt(uid - 1) === 0x61 /* a */) uid = this.find("uid=", uid + 1);
+    term = this.uidStep("uid=", uid === -1 ? this.m.length : uid, Need.BOTH) ?? term;
+    term = this.textStep("terminal", "tty=", term, Need.SPACE) ?? term;
+    term = this.numberStep("session", "ses=", term, Need.SPACE) ?? term;
+    term = this.quotedStep("comm", "comm=", term, Need.LABEL) ?? term;
+    term = this.quotedStep("exe", "exe=", 0, Need.LABEL) ?? term;
+    term = this.textStep("scontext", "subj=", term, Need.SPACE) ?? term;
+    this.result(term, Flag.ALWAYS);
+  }
+
+  /** parse_syscall(). */
   syscall(): void {
     let term = 0;
     try {
@@ -317,32 +457,10 @@ class Parser {
       return;
     }
     this.taskInfo();
-    try {
-      const str = this.find("key=", term);
-      if (str !== -1) this.addKeys(str + 4);
-    } catch (error) {
-      this.caught(error, Flag.KEY);
-    }
+    this.keyStep(term);
   }
 
-  /** `key="a"`, or the hex of keys joined by 0x01, or `(null)`. */
-  addKeys(at: number): number {
-    let keys: string[];
-    let end = -1;
-    if (this.m.charCodeAt(at) === 0x22) {
-      end = this.find('"', at + 1);
-      if (end === -1) this.fail();
-      keys = [this.m.slice(at + 1, end)];
-    } else {
-      const decoded = unescapeHex(this.m, at);
-      if (decoded === null) this.fail();
-      keys = decoded.split(KEY_SEPARATOR).filter((key) => key !== "");
-    }
-    this.s.keys ??= [];
-    this.s.keys.push(...keys);
-    return end;
-  }
-
+  /** parse_dir(): CWD. */
   dir(): void {
     step: try {
       const str = this.find(" cwd=", NAME_OFFSET);
@@ -391,15 +509,10 @@ class Parser {
 
   /** avc_parse_path(): older AVCs and CONFIG_CHANGE carry ` path=`. */
   avcPath(): void {
-    try {
-      const str = this.find(" path=", 0);
-      if (str === -1) this.fail();
-      this.pathName(str + 6);
-    } catch (error) {
-      this.caught(error, Flag.FILENAME);
-    }
+    this.fileStep(" path=", 0, Need.LABEL);
   }
 
+  /** parse_path(). */
   path(): void {
     let term = Math.min(NAME_OFFSET, this.m.length);
     step: try {
@@ -412,122 +525,28 @@ class Parser {
     } catch (error) {
       this.caught(error, Flag.FILENAME);
     }
-    step: try {
-      const str = this.find("obj=", term);
-      if (str === -1) break step;
-      this.addAvc({ tcontext: cut(this.m, str + 4, this.find(" ", str + 4)) });
-    } catch (error) {
-      this.caught(error, Flag.OBJECT);
-    }
+    this.textStep("tcontext", "obj=", term, Need.NONE);
   }
 
+  /** parse_obj(): IPC, OBJ_PID. */
   obj(): void {
-    step: try {
-      const str = this.find("obj=", 0);
-      if (str === -1) break step;
-      this.addAvc({ tcontext: cut(this.m, str + 4, this.find(" ", str + 4)) });
-    } catch (error) {
-      this.caught(error, Flag.OBJECT);
-    }
+    this.textStep("tcontext", "obj=", 0, Need.NONE);
   }
 
   /** parse_user(); `avc` is the node a USER_AVC fills. */
   user(type: number, avc: AvcNode | null): void {
-    let term = 0;
-    try {
-      const str = this.find("pid=", term);
-      if (str === -1) this.fail();
-      const end = this.find(" ", str + 4);
-      if (end === -1) this.fail();
-      this.s.pid = toI32(this.number(str + 4, end));
-      term = end;
-    } catch (error) {
-      this.caught(error, Flag.ALWAYS);
-    }
-    try {
-      const str = this.find("uid=", term);
-      if (str === -1) this.fail();
-      const end = this.find(" ", str + 4);
-      if (end === -1) this.fail();
-      this.s.uid = this.number(str + 4, end);
-      term = this.uidMoved(end, term);
-    } catch (error) {
-      this.caught(error, Flag.UID);
-    }
-    try {
-      let str = this.find("auid=", term);
-      let ptr: number;
-      if (str === -1) {
-        str = this.find("loginuid=", term);
-        if (str === -1) this.fail();
-        ptr = str + 9;
-      } else ptr = str + 5;
-      const end = this.find(" ", ptr);
-      if (end === -1) this.fail();
-      this.s.loginuid = this.number(ptr, end);
-      term = end;
-    } catch (error) {
-      this.caught(error, Flag.LOGINUID);
-    }
-    step: try {
-      const str = this.find("ses=", term);
-      if (str === -1) break step;
-      const end = this.find(" ", str + 4);
-      if (end === -1) this.fail();
-      this.s.session = this.number(str + 4, end);
-      term = end;
-    } catch (error) {
-      this.caught(error, Flag.SESSION);
-    }
-    step: try {
-      const str = this.find("subj=", term);
-      if (str === -1) break step;
-      const end = this.find(" ", str + 5);
-      if (end === -1) this.fail();
-      const scontext = this.m.slice(str + 5, end);
-      if (avc) avc.scontext = scontext;
-      else this.addAvc({ scontext });
-      term = end;
-    } catch (error) {
-      this.caught(error, Flag.SUBJECT);
-    }
-    if (avc) {
-      try {
-        let str = this.find("tcontext=", term);
-        if (str !== -1) {
-          const end = this.find(" ", str + 9);
-          if (end !== -1) {
-            avc.tcontext = this.m.slice(str + 9, end);
-            term = end;
-          } else term = str + 9;
-        }
-        str = this.find("tclass=", term);
-        if (str !== -1) {
-          const end = this.find(" ", str + 7);
-          if (end !== -1) {
-            avc.avcClass = this.m.slice(str + 7, end);
-            term = end;
-          } else term = str + 7;
-        }
-      } catch (error) {
-        this.caught(error, Flag.OBJECT);
-      }
-    }
-    if (type === T.VIRT_MACHINE_ID) this.virtMachineId(term);
-    else if (type === T.VIRT_RESOURCE) {
-      step: try {
-        let str = this.find(" path=", term);
-        let skip = 6;
-        if (str === -1) {
-          str = this.find(" new-disk=", term);
-          skip = 10;
-        }
-        if (str === -1) break step;
-        this.pathName(str + skip);
-        term = str + skip;
-      } catch (error) {
-        this.caught(error, Flag.FILENAME);
-      }
+    let term = this.numberStep("pid", "pid=", 0, Need.BOTH) ?? 0;
+    term = this.uidStep("uid=", term, Need.BOTH) ?? term;
+    term = this.auidStep(term) ?? term;
+    term = this.numberStep("session", "ses=", term, Need.SPACE) ?? term;
+    if (avc === null) term = this.textStep("scontext", "subj=", term, Need.SPACE) ?? term;
+    else term = this.userAvcContexts(avc, term);
+    if (type === T.VIRT_MACHINE_ID) {
+      const at = this.textStep("scontext", "vm-ctx=", term, Need.SPACE) ?? term;
+      this.textStep("tcontext", "img-ctx=", at, Need.SPACE);
+    } else if (type === T.VIRT_RESOURCE) {
+      const label = this.find(" path=", term) !== -1 ? " path=" : " new-disk=";
+      term = this.fileStep(label, term, Need.NONE) ?? term;
     }
     // Some user records (USER_LOGIN of old) carry the uid that matters a second time in msg='…'.
     step: try {
@@ -555,15 +574,7 @@ class Parser {
       this.caught(error, Flag.UID);
     }
     let mptr = term + 1;
-    step: try {
-      const str = this.find("comm=", mptr);
-      if (str === -1) break step;
-      const { value, term: close } = this.quotedOrHex(str + 5);
-      this.s.comm = value;
-      if (close !== null) term = close;
-    } catch (error) {
-      this.caught(error, Flag.COMM);
-    }
+    term = this.quotedStep("comm", "comm=", mptr, Need.NONE) ?? term;
     step: try {
       const str = this.find("acct=", mptr);
       if (str === -1) break step;
@@ -586,63 +597,26 @@ class Parser {
       let str = this.find("hostname=", mptr);
       if (str === -1) break step;
       str += 9;
-      let end = this.find(",", str);
-      if (end === -1) {
-        end = this.find(" ", str);
-        if (end === -1) this.fail();
-      }
+      const end = this.endAt(str, ",", " ");
       let hostname = this.m.slice(str, end);
       // "?" is no name: the address may be more meaningful.
       const addr = hostname === "?" ? this.find("addr=", end + 1) : -1;
-      if (addr !== -1) {
-        let stop = this.find(",", addr + 5);
-        if (stop === -1) {
-          stop = this.find(" ", addr + 5);
-          if (stop === -1) this.fail();
-        }
-        hostname = this.m.slice(addr + 5, stop);
-      }
+      if (addr !== -1) hostname = this.m.slice(addr + 5, this.endAt(addr + 5, ",", " "));
       this.s.hostname = hostname;
     } catch (error) {
       this.caught(error, Flag.HOSTNAME);
     }
-    step: try {
-      const str = this.find("cwd=", mptr);
-      if (str === -1) break step;
-      const at = str + 4;
-      if (this.m.charCodeAt(at) === 0x22) {
-        const close = this.find('"', at + 1);
-        if (close === -1) this.fail();
-        this.s.cwd = this.m.slice(at + 1, close);
-      } else this.s.cwd = this.legacyValue(at).value;
-    } catch (error) {
-      this.caught(error, Flag.FILENAME);
-    }
+    this.legacyStep("cwd", "cwd=", mptr);
     step: try {
       const str = this.find("terminal=", mptr);
       if (str === -1) break step;
-      let end = this.find(" ", str + 9);
-      if (end === -1) {
-        end = this.find(")", str + 9);
-        if (end === -1) this.fail();
-      }
+      const end = this.endAt(str + 9, " ", ")");
       this.s.terminal = this.m.slice(str + 9, end);
       this.poke(end, " ");
     } catch (error) {
       this.caught(error, Flag.TERMINAL);
     }
-    step: try {
-      const str = this.find("exe=", mptr);
-      if (str === -1) break step;
-      const at = str + 4;
-      if (this.m.charCodeAt(at) === 0x22) {
-        const close = this.find('"', at + 1);
-        if (close === -1) this.fail();
-        this.s.exe = this.m.slice(at + 1, close);
-      } else this.s.exe = this.legacyValue(at).value;
-    } catch (error) {
-      this.caught(error, Flag.EXE);
-    }
+    this.legacyStep("exe", "exe=", mptr);
     step: try {
       let str = this.find("res=", mptr);
       if (str !== -1) {
@@ -661,44 +635,46 @@ class Parser {
     }
   }
 
-  virtMachineId(term: number): void {
-    let at = term;
-    for (const [flags, label, field] of VM_CONTEXTS) {
-      step: try {
-        const str = this.find(label, at);
-        if (str === -1) break step;
-        const end = this.find(" ", str + label.length);
-        if (end === -1) this.fail();
-        this.addAvc({ [field]: this.m.slice(str + label.length, end) });
-        at = end;
-      } catch (error) {
-        this.caught(error, flags);
-      }
-    }
-  }
-
-  login(): void {
-    let term = 0;
-    try {
-      const str = this.find("pid=", term);
-      if (str === -1) this.fail();
-      const end = this.find(" ", str + 4);
+  /** A USER_AVC's subj=, tcontext= and tclass=, read into its own node. */
+  userAvcContexts(avc: AvcNode, from: number): number {
+    let term = from;
+    step: try {
+      const str = this.find("subj=", term);
+      if (str === -1) break step;
+      const end = this.find(" ", str + 5);
       if (end === -1) this.fail();
-      this.s.pid = toI32(this.number(str + 4, end));
+      avc.scontext = this.m.slice(str + 5, end);
       term = end;
     } catch (error) {
-      this.caught(error, Flag.ALWAYS);
+      this.caught(error, Flag.SUBJECT);
     }
     try {
-      const str = this.find("uid=", term);
-      if (str === -1) this.fail();
-      const end = this.find(" ", str + 4);
-      if (end === -1) this.fail();
-      this.s.uid = this.number(str + 4, end);
-      term = this.uidMoved(end, term);
+      let str = this.find("tcontext=", term);
+      if (str !== -1) {
+        const end = this.find(" ", str + 9);
+        if (end !== -1) {
+          avc.tcontext = this.m.slice(str + 9, end);
+          term = end;
+        } else term = str + 9;
+      }
+      str = this.find("tclass=", term);
+      if (str !== -1) {
+        const end = this.find(" ", str + 7);
+        if (end !== -1) {
+          avc.avcClass = this.m.slice(str + 7, end);
+          term = end;
+        } else term = str + 7;
+      }
     } catch (error) {
-      this.caught(error, Flag.UID);
+      this.caught(error, Flag.OBJECT);
     }
+    return term;
+  }
+
+  /** parse_login(). */
+  login(): void {
+    let term = this.numberStep("pid", "pid=", 0, Need.BOTH) ?? 0;
+    term = this.uidStep("uid=", term, Need.BOTH) ?? term;
     step: try {
       const str = this.find("subj=", term);
       if (str === -1) break step;
@@ -759,78 +735,25 @@ class Parser {
     }
   }
 
+  /** parse_daemon1(): the daemon's own records, read from after `msg=audit(…)`. */
   daemon1(): void {
     const close = this.find(")", 0);
     const mptr = close === -1 ? 0 : close;
-    let term = mptr;
-    try {
-      const str = this.find("auid=", mptr);
-      if (str === -1) this.fail();
-      const end = this.find(" ", str + 5);
-      if (end === -1) this.fail();
-      this.s.loginuid = this.number(str + 5, end);
-      term = end;
-    } catch (error) {
-      this.caught(error, Flag.LOGINUID);
-    }
-    try {
-      const str = this.find("pid=", term);
-      if (str === -1) this.fail();
-      const end = this.find(" ", str + 4);
-      if (end === -1) this.fail();
-      this.s.pid = toI32(this.number(str + 4, end));
-      term = end;
-    } catch (error) {
-      this.caught(error, Flag.ALWAYS);
-    }
-    for (const [flags, label, field] of DAEMON_IDS) {
-      step: try {
-        const str = this.find(label, term);
-        if (str === -1) break step;
-        const end = this.find(" ", str + label.length);
-        if (end === -1) this.fail();
-        this.s[field] = this.number(str + label.length, end);
-        term = flags === Flag.UID ? this.uidMoved(end, term) : end;
-      } catch (error) {
-        this.caught(error, flags);
-      }
-    }
-    step: try {
-      const str = this.find("subj=", term);
-      if (str === -1) break step;
-      const end = this.find(" ", str + 5);
-      this.addAvc({ scontext: cut(this.m, str + 5, end) });
-      if (end !== -1) term = end;
-    } catch (error) {
-      this.caught(error, Flag.SUBJECT);
-    }
+    let term = this.numberStep("loginuid", "auid=", mptr, Need.BOTH) ?? mptr;
+    term = this.numberStep("pid", "pid=", term, Need.BOTH) ?? term;
+    term = this.uidStep(" uid=", term, Need.SPACE) ?? term;
+    term = this.numberStep("session", "ses=", term, Need.SPACE) ?? term;
+    this.textStep("scontext", "subj=", term, Need.NONE);
     this.wordResult(mptr);
   }
 
-  /** `res=success|failed` read as a word. */
-  wordResult(from: number): void {
-    step: try {
-      const str = this.find("res=", from);
-      if (str === -1) break step;
-      let end = str + 4;
-      while (isAlpha(this.m.charCodeAt(end))) end++;
-      if (end === str + 4) this.fail();
-      this.s.success = this.m.slice(str + 4, end).startsWith("failed") ? S_FAILED : S_SUCCESS;
-    } catch (error) {
-      this.caught(error, Flag.ALWAYS);
-    }
-  }
-
+  /** parse_daemon2(): DAEMON_ACCEPT, DAEMON_CLOSE. */
   daemon2(): void {
     let term = 0;
     step: try {
       const str = this.find("addr=", 0);
       if (str === -1) break step;
-      let end = this.find(":", str + 5);
-      if (end === -1) {
-        end = this.find(" ", str + 5);
-        if (end === -1) this.fail();
-      }
+      const end = this.endAt(str + 5, ":", " ");
       this.s.hostname = this.m.slice(str + 5, end);
       term = end;
     } catch (error) {
@@ -839,6 +762,7 @@ class Parser {
     this.wordResult(term);
   }
 
+  /** parse_sockaddr(). */
   sockaddr(): void {
     const flags = Flag.HOSTNAME | Flag.FILENAME;
     step: try {
@@ -871,6 +795,7 @@ class Parser {
     }
   }
 
+  /** parse_avc(): AVC, USER_AVC (whose other fields parse_user() reads). */
   avcRecord(type: number): void {
     const an: AvcNode = { scontext: null, tcontext: null, avcClass: null, avcPerm: null, result: AVC_UNSET };
     let term = 0;
@@ -900,16 +825,7 @@ class Parser {
       this.s.avc.push(an);
       return;
     }
-    step: try {
-      const str = this.find("pid=", term);
-      if (str === -1) break step;
-      const end = this.find(" ", str + 4);
-      if (end === -1) this.fail();
-      this.s.pid = toI32(this.number(str + 4, end));
-      term = end;
-    } catch (error) {
-      this.caught(error, Flag.ALWAYS);
-    }
+    term = this.numberStep("pid", "pid=", term, Need.SPACE) ?? term;
     step: try {
       if (this.s.comm !== null) break step;
       const str = this.find("comm=", term);
@@ -920,15 +836,8 @@ class Parser {
     } catch (error) {
       this.caught(error, Flag.COMM);
     }
-    step: try {
-      let str = this.find(" path=", term);
-      if (str === -1) str = this.find(" name=", term);
-      if (str === -1) break step;
-      this.pathName(str + 6);
-      term += 7;
-    } catch (error) {
-      this.caught(error, Flag.FILENAME);
-    }
+    const file = this.find(" path=", term) !== -1 ? " path=" : " name=";
+    if (this.fileStep(file, term, Need.NONE) !== null) term += 7;
     for (const [flags, label, field] of AVC_CONTEXTS) {
       step: try {
         const str = this.find(label, term);
@@ -987,99 +896,23 @@ class Parser {
     };
   }
 
+  /** parse_pkt(): NETFILTER_PKT. */
   pkt(): void {
-    let term = 0;
-    step: try {
-      const str = this.find("saddr=", 0);
-      if (str === -1) break step;
-      const end = this.find(" ", str + 6);
-      if (end === -1) this.fail();
-      this.s.hostname = this.m.slice(str + 6, end);
-      term = end;
-    } catch (error) {
-      this.caught(error, Flag.HOSTNAME);
-    }
-    step: try {
-      const str = this.find("obj=", term);
-      if (str === -1) break step;
-      this.addAvc({ tcontext: cut(this.m, str + 4, this.find(" ", str + 4)) });
-    } catch (error) {
-      this.caught(error, Flag.OBJECT);
-    }
+    const term = this.textStep("hostname", "saddr=", 0, Need.SPACE) ?? 0;
+    this.textStep("tcontext", "obj=", term, Need.NONE);
   }
 
+  /** parse_kernel_anom(): SECCOMP, ANOM_PROMISCUOUS, ANOM_ABEND. */
   kernelAnomaly(type: number): void {
-    let term = 0;
-    try {
-      const str = this.find("auid=", term);
-      if (str === -1) this.fail();
-      const end = this.find(" ", str + 5);
-      this.s.loginuid = this.number(str + 5, end);
-      term = end === -1 ? str + 5 : end;
-    } catch (error) {
-      this.caught(error, Flag.LOGINUID);
-    }
-    step: try {
-      const str = this.find("uid=", term);
-      if (str === -1) break step;
-      const end = this.find(" ", str + 4);
-      if (end === -1) this.fail();
-      this.s.uid = this.number(str + 4, end);
-      term = this.uidMoved(end, term);
-    } catch (error) {
-      this.caught(error, Flag.UID);
-    }
-    step: try {
-      const str = this.find("ses=", term);
-      if (str === -1) break step;
-      const end = this.find(" ", str + 4);
-      this.s.session = this.number(str + 4, end);
-      term = end === -1 ? str + 4 : end;
-    } catch (error) {
-      this.caught(error, Flag.SESSION);
-    }
+    let term = this.numberStep("loginuid", "auid=", 0, Need.LABEL) ?? 0;
+    term = this.uidStep("uid=", term, Need.SPACE) ?? term;
+    term = this.numberStep("session", "ses=", term, Need.NONE) ?? term;
     if (type === T.ANOM_PROMISCUOUS) return;
-    step: try {
-      const str = this.find("subj=", term);
-      if (str === -1) break step;
-      const end = this.find(" ", str + 5);
-      if (end === -1) this.fail();
-      this.addAvc({ scontext: this.m.slice(str + 5, end) });
-      term = end;
-    } catch (error) {
-      this.caught(error, Flag.SUBJECT);
-    }
-    step: try {
-      const str = this.find("pid=", term);
-      if (str === -1) break step;
-      const end = this.find(" ", str + 4);
-      if (end === -1) this.fail();
-      this.s.pid = toI32(this.number(str + 4, end));
-      term = end;
-    } catch (error) {
-      this.caught(error, Flag.ALWAYS);
-    }
-    step: try {
-      const str = this.find("comm=", term);
-      if (str === -1) break step;
-      const { value, term: close } = this.quotedOrHex(str + 5);
-      this.s.comm = value;
-      if (close !== null) term = close;
-    } catch (error) {
-      this.caught(error, Flag.COMM);
-    }
-    step: try {
-      const str = this.find("exe=", term);
-      if (str === -1) {
-        if (type !== T.ANOM_ABEND) this.fail();
-        break step;
-      }
-      const { value, term: close } = this.quotedOrHex(str + 4);
-      this.s.exe = value;
-      if (close !== null) term = close;
-    } catch (error) {
-      this.caught(error, Flag.EXE);
-    }
+    term = this.textStep("scontext", "subj=", term, Need.SPACE) ?? term;
+    term = this.numberStep("pid", "pid=", term, Need.SPACE) ?? term;
+    term = this.quotedStep("comm", "comm=", term, Need.NONE) ?? term;
+    const exe = type === T.ANOM_ABEND ? Need.NONE : Need.LABEL; // an ANOM_ABEND may have no exe=
+    term = this.quotedStep("exe", "exe=", term, exe) ?? term;
     if (type === T.SECCOMP) {
       try {
         let str = this.find("arch=", term);
@@ -1101,280 +934,57 @@ class Parser {
     this.result(term, Flag.ALWAYS);
   }
 
+  /** parse_simple_message(): CONFIG_CHANGE (which may lack auid=) and the MAC types. */
   simpleMessage(type: number): void {
-    let term = 0;
-    step: try {
-      const str = this.find("auid=", term);
-      if (str === -1) {
-        if (type !== T.CONFIG_CHANGE) this.fail();
-        break step;
-      }
-      const end = this.find(" ", str + 5);
-      this.s.loginuid = this.number(str + 5, end);
-      term = end === -1 ? str + 5 : end;
-    } catch (error) {
-      this.caught(error, Flag.LOGINUID);
-    }
-    step: try {
-      const str = this.find("ses=", term);
-      if (str === -1) break step;
-      const end = this.find(" ", str + 4);
-      this.s.session = this.number(str + 4, end);
-      term = end === -1 ? str + 4 : end;
-    } catch (error) {
-      this.caught(error, Flag.SESSION);
-    }
-    step: try {
-      const str = this.find("subj=", term);
-      if (str === -1) break step;
-      const end = this.find(" ", str + 5);
-      this.addAvc({ scontext: cut(this.m, str + 5, end) });
-      term = end === -1 ? str + 5 : end;
-    } catch (error) {
-      this.caught(error, Flag.SUBJECT);
-    }
-    step: try {
-      const str = this.find("key=", term);
-      if (str === -1) break step;
-      const close = this.addKeys(str + 4);
-      if (close !== -1) term = close;
-    } catch (error) {
-      this.caught(error, Flag.KEY);
-    }
+    const auid = type === T.CONFIG_CHANGE ? Need.NONE : Need.LABEL;
+    let term = this.numberStep("loginuid", "auid=", 0, auid) ?? 0;
+    term = this.numberStep("session", "ses=", term, Need.NONE) ?? term;
+    term = this.textStep("scontext", "subj=", term, Need.NONE) ?? term;
+    term = this.keyStep(term) ?? term;
     if (type === T.CONFIG_CHANGE) this.s.success = S_SUCCESS;
     this.result(term, Flag.ALWAYS);
   }
 
+  /** parse_integrity(): the INTEGRITY_* types. */
   integrity(): void {
-    let term = 0;
-    step: try {
-      const str = this.find("pid=", term);
-      if (str === -1) break step;
-      const end = this.find(" ", str + 4);
-      if (end === -1) this.fail();
-      this.s.pid = toI32(this.number(str + 4, end));
-      term = end;
-    } catch (error) {
-      this.caught(error, Flag.ALWAYS);
-    }
-    this.uidAfterSpace(
-      () => term,
-      (t) => {
-        term = t;
-      },
-    );
-    step: try {
-      const str = this.find("auid=", 0);
-      if (str === -1) break step;
-      const end = this.find(" ", str + 5);
-      if (end === -1) this.fail();
-      this.s.loginuid = this.number(str + 5, end);
-      term = end;
-    } catch (error) {
-      this.caught(error, Flag.LOGINUID);
-    }
-    step: try {
-      const str = this.find("ses=", term);
-      if (str === -1) break step;
-      const end = this.find(" ", str + 4);
-      if (end === -1) this.fail();
-      this.s.session = this.number(str + 4, end);
-      term = end;
-    } catch (error) {
-      this.caught(error, Flag.SESSION);
-    }
-    step: try {
-      const str = this.find("subj=", term);
-      if (str === -1) break step;
-      const end = this.find(" ", str + 5);
-      if (end === -1) this.fail();
-      this.addAvc({ scontext: this.m.slice(str + 5, end) });
-      term = end;
-    } catch (error) {
-      this.caught(error, Flag.SUBJECT);
-    }
-    step: try {
-      const str = this.find("comm=", term);
-      if (str === -1) break step;
-      const { value, term: close } = this.quotedOrHex(str + 5);
-      this.s.comm = value;
-      if (close !== null) term = close;
-    } catch (error) {
-      this.caught(error, Flag.COMM);
-    }
-    step: try {
-      const str = this.find(" name=", term);
-      if (str === -1) break step;
-      this.pathName(str + 6);
-    } catch (error) {
-      this.caught(error, Flag.FILENAME);
-    }
+    let term = this.numberStep("pid", "pid=", 0, Need.SPACE) ?? 0;
+    term = this.uidAfterSpace(term) ?? term;
+    term = this.numberStep("loginuid", "auid=", 0, Need.SPACE) ?? term;
+    term = this.numberStep("session", "ses=", term, Need.SPACE) ?? term;
+    term = this.textStep("scontext", "subj=", term, Need.SPACE) ?? term;
+    term = this.quotedStep("comm", "comm=", term, Need.NONE) ?? term;
+    this.fileStep(" name=", term, Need.NONE);
     this.result(term, Flag.ALWAYS);
   }
 
-  /** ` uid=` read from its `=` (ausearch's off-by-one), so the uid always reads as 0. */
-  uidAfterSpace(get: () => number, set: (term: number) => void): void {
-    step: try {
-      const str = this.find(" uid=", get());
-      if (str === -1) break step;
-      const end = this.find(" ", str + 4);
-      if (end === -1) this.fail();
-      this.s.uid = this.number(str + 4, end);
-      set(this.uidMoved(end, get()));
-    } catch (error) {
-      this.caught(error, Flag.UID);
-    }
-  }
-
+  /** parse_tty(). */
   tty(): void {
-    let term = 0;
-    step: try {
-      const str = this.find("pid=", 0);
-      if (str === -1) break step;
-      const end = this.find(" ", str + 4);
-      if (end === -1) this.fail();
-      this.s.pid = toI32(this.number(str + 4, end));
-      term = end;
-    } catch (error) {
-      this.caught(error, Flag.ALWAYS);
-    }
-    this.uidAfterSpace(
-      () => term,
-      (t) => {
-        term = t;
-      },
-    );
-    try {
-      const str = this.find("auid=", term);
-      if (str === -1) this.fail();
-      const end = this.find(" ", str + 5);
-      this.s.loginuid = this.number(str + 5, end);
-      term = end === -1 ? str + 5 : end;
-    } catch (error) {
-      this.caught(error, Flag.LOGINUID);
-    }
-    step: try {
-      const str = this.find("ses=", term);
-      if (str === -1) break step;
-      const end = this.find(" ", str + 4);
-      if (end === -1) this.fail();
-      this.s.session = this.number(str + 4, end);
-      term = end;
-    } catch (error) {
-      this.caught(error, Flag.SESSION);
-    }
-    step: try {
-      const str = this.find("comm=", term);
-      if (str === -1) break step;
-      this.s.comm = this.quotedOrHex(str + 5).value;
-    } catch (error) {
-      this.caught(error, Flag.COMM);
-    }
+    let term = this.numberStep("pid", "pid=", 0, Need.SPACE) ?? 0;
+    term = this.uidAfterSpace(term) ?? term;
+    term = this.numberStep("loginuid", "auid=", term, Need.LABEL) ?? term;
+    term = this.numberStep("session", "ses=", term, Need.SPACE) ?? term;
+    this.quotedStep("comm", "comm=", term, Need.NONE);
   }
 
-  /** parse_kernel(): NETFILTER_CFG and friends, filling only what is still unset. */
+  /**
+   * parse_kernel(): NETFILTER_CFG, EVENT_LISTENER. Each value is read only when no earlier record
+   * of the event gave it; a missing one is set to what ausearch fills in.
+   */
   kernel(): void {
     let term = 0;
-    step: try {
-      if (this.s.pid !== -1) break step;
-      const str = this.find(" pid=", term);
-      if (str === -1) this.fail();
-      const end = this.find(" ", str + 5);
-      if (end === -1) this.fail();
-      this.s.pid = toI32(this.number(str + 5, end));
-      term = end;
-    } catch (error) {
-      this.caught(error, Flag.ALWAYS);
+    if (this.s.pid === -1) term = this.numberStep("pid", " pid=", term, Need.BOTH) ?? term;
+    if (this.s.uid === UID_UNSET) term = this.uidStep("uid=", term, Need.SPACE, 0) ?? term;
+    if (this.s.loginuid === LOGINUID_UNSET) {
+      term = this.numberStep("loginuid", "auid=", term, Need.SPACE, UID_UNSET) ?? term;
     }
-    // Each of these is read only when no earlier record of the event gave it.
-    step: try {
-      if (this.s.uid !== UID_UNSET) break step;
-      const str = this.find("uid=", term);
-      if (str === -1) {
-        this.s.uid = 0;
-        break step;
-      }
-      const end = this.find(" ", str + 4);
-      if (end === -1) this.fail();
-      this.s.uid = this.number(str + 4, end);
-      term = this.uidMoved(end, term);
-    } catch (error) {
-      this.caught(error, Flag.UID);
+    if (this.s.terminal === null)
+      term = this.textStep("terminal", "tty=", term, Need.SPACE, "(none)") ?? term;
+    if (this.s.session === SESSION_UNSET) {
+      term = this.numberStep("session", "ses=", term, Need.SPACE, UID_UNSET) ?? term;
     }
-    step: try {
-      if (this.s.loginuid !== LOGINUID_UNSET) break step;
-      const str = this.find("auid=", term);
-      if (str === -1) {
-        this.s.loginuid = UID_UNSET;
-        break step;
-      }
-      const end = this.find(" ", str + 5);
-      if (end === -1) this.fail();
-      this.s.loginuid = this.number(str + 5, end);
-      term = end;
-    } catch (error) {
-      this.caught(error, Flag.LOGINUID);
-    }
-    step: try {
-      if (this.s.terminal !== null) break step;
-      const str = this.find("tty=", term);
-      if (str === -1) {
-        this.s.terminal = "(none)";
-        break step;
-      }
-      const end = this.find(" ", str + 4);
-      if (end === -1) this.fail();
-      this.s.terminal = this.m.slice(str + 4, end);
-      term = end;
-    } catch (error) {
-      this.caught(error, Flag.TERMINAL);
-    }
-    step: try {
-      if (this.s.session !== SESSION_UNSET) break step;
-      const str = this.find("ses=", term);
-      if (str === -1) {
-        this.s.session = UID_UNSET;
-        break step;
-      }
-      const end = this.find(" ", str + 4);
-      if (end === -1) this.fail();
-      this.s.session = this.number(str + 4, end);
-      term = end;
-    } catch (error) {
-      this.caught(error, Flag.SESSION);
-    }
-    step: try {
-      if (this.s.avc !== null) break step;
-      const str = this.find("subj=", term);
-      if (str === -1) this.fail();
-      const end = this.find(" ", str + 5);
-      if (end === -1) this.fail();
-      this.addAvc({ scontext: this.m.slice(str + 5, end) });
-      term = end;
-    } catch (error) {
-      this.caught(error, Flag.SUBJECT);
-    }
-    step: try {
-      if (this.s.comm !== null) break step;
-      const str = this.find("comm=", term);
-      if (str === -1) this.fail();
-      const { value, term: close } = this.quotedOrHex(str + 5);
-      this.s.comm = value;
-      if (close !== null) term = close;
-    } catch (error) {
-      this.caught(error, Flag.COMM);
-    }
-    step: try {
-      if (this.s.exe !== null) break step;
-      const str = this.find("exe=", 0);
-      if (str === -1) {
-        this.s.exe = "(null)";
-        break step;
-      }
-      this.s.exe = this.quotedOrHex(str + 4).value;
-    } catch (error) {
-      this.caught(error, Flag.EXE);
-    }
+    if (this.s.avc === null) term = this.textStep("scontext", "subj=", term, Need.BOTH) ?? term;
+    if (this.s.comm === null) term = this.quotedStep("comm", "comm=", term, Need.LABEL) ?? term;
+    if (this.s.exe === null) this.quotedStep("exe", "exe=", 0, Need.NONE, "(null)");
     this.result(term, Flag.ALWAYS);
   }
 }

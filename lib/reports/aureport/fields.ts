@@ -1,4 +1,4 @@
-import type { FileName, SearchItems } from "./items";
+import { emptyItems, type FileName, type SearchItems } from "./items";
 
 /**
  * The scalar values of one of aureport's events that its report columns and rankings use: what
@@ -50,3 +50,9 @@ export function fieldsOf(head: number, items: SearchItems): ReportFields {
     key: items.keys?.[0] ?? null,
   };
 }
+
+/** An event's fields when nothing was read: what a column missing from a stored row stands for. */
+export const UNREAD_FIELDS: Readonly<ReportFields> = fieldsOf(-1, emptyItems());
+
+/** The fields' names, which report_events also gives its columns. */
+export const REPORT_FIELD_NAMES = Object.keys(UNREAD_FIELDS) as readonly (keyof ReportFields)[];

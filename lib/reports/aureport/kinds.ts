@@ -1,7 +1,7 @@
 import type { ReportFields } from "./fields";
 import { orNull, orQuestion, successText, uidText, unsignedText } from "./format";
 import { Flag, LOGINUID_UNSET, S_FAILED, UID_UNSET } from "./items";
-import { RANGE, T, typeName } from "./types";
+import { AVC_TYPES, CONFIG_TYPES, RANGE, T, typeName } from "./types";
 import { has, hasAny, hasIn, type SubEventView } from "./view";
 
 /**
@@ -72,18 +72,8 @@ export interface ReportKind {
   cells(fields: ReportFields, serial: number): Cell[];
 }
 
-const CONFIG_TYPES = [
-  T.CONFIG_CHANGE,
-  T.DAEMON_CONFIG,
-  T.USYS_CONFIG,
-  T.NETFILTER_CFG,
-  T.FEATURE_CHANGE,
-  T.USER_MAC_CONFIG_CHANGE,
-] as const;
-
 const isConfig = (v: SubEventView) => hasAny(v, CONFIG_TYPES) || hasIn(v, RANGE.macConfig);
 const MGMT_TYPES = [T.USER_MGMT, T.GRP_MGMT];
-const AVC_TYPES = [T.AVC, T.USER_AVC];
 const isAccountChange = (v: SubEventView) =>
   has(v, T.USER_CHAUTHTOK) || hasIn(v, RANGE.accounts) || hasAny(v, MGMT_TYPES) || hasIn(v, RANGE.roles);
 const isAuth = (v: SubEventView) =>

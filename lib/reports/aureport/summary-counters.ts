@@ -1,6 +1,6 @@
 import { Flag, LOGINUID_UNSET, S_FAILED, S_SUCCESS } from "./items";
 import type { ReportName } from "./kinds";
-import { RANGE, T } from "./types";
+import { AVC_TYPES, CONFIG_TYPES, RANGE, T } from "./types";
 import { countOf, has, hasAny, hasIn, type SubEventView } from "./view";
 
 /** aureport-scan.c do_summary_total(): the counters of the summary report, per event. */
@@ -9,18 +9,8 @@ import { countOf, has, hasAny, hasIn, type SubEventView } from "./view";
 export const SUMMARY_FLAGS =
   Flag.FILENAME | Flag.HOSTNAME | Flag.TERMINAL | Flag.EXE | Flag.COMM | Flag.KEY | Flag.LOGINUID;
 
-const CONFIG_TYPES = [
-  T.CONFIG_CHANGE,
-  T.DAEMON_CONFIG,
-  T.USYS_CONFIG,
-  T.NETFILTER_CFG,
-  T.FEATURE_CHANGE,
-  T.USER_MAC_CONFIG_CHANGE,
-];
-
 const one = (yes: boolean) => (yes ? 1 : 0);
 const ACCOUNT_TYPES = [T.USER_CHAUTHTOK, T.USER_MGMT, T.GRP_MGMT];
-const AVC_TYPES = [T.AVC, T.USER_AVC];
 
 /** Which of USER_AUTH, USER_MGMT (failures only) and GRP_AUTH decides the authentication counters. */
 function authOutcome(v: SubEventView): number | null {

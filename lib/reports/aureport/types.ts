@@ -91,6 +91,18 @@ export const RANGE = {
   roles: [T.ROLE_ASSIGN, T.ROLE_REMOVE],
 } as const satisfies Record<string, TypeRange>;
 
+/** The configuration-change types, tested one by one in the config report and the summary alike. */
+export const CONFIG_TYPES: readonly number[] = [
+  T.CONFIG_CHANGE,
+  T.DAEMON_CONFIG,
+  T.USYS_CONFIG,
+  T.NETFILTER_CFG,
+  T.FEATURE_CHANGE,
+  T.USER_MAC_CONFIG_CHANGE,
+];
+
+export const AVC_TYPES: readonly number[] = [T.AVC, T.USER_AVC];
+
 const NUMBERS = new Map<string, number>();
 
 /** aureport's type number for a record's type name; -1 (as audit_name_to_msg_type) when unknown. */
