@@ -1,8 +1,9 @@
-import type { EventFacts } from "../audit/event-facts";
+import { EVENT_COLUMN, type EventTuple } from "./write-batch";
 
 /**
- * What the dataset overview shows, counted while the events stream past (in the parse worker),
- * so the page never scans a large dataset. Summaries of several ingests into one dataset merge.
+ * What the dataset overview shows, counted from the rows as they are inserted (so events a dataset
+ * already had are not counted twice), so the page never scans a large dataset. Summaries of
+ * several ingests into one dataset merge.
  */
 export interface DatasetSummary {
   /** Events per minute: [minute start ms, succeeded, failed, no result]. */
@@ -41,27 +42,35 @@ export class SummaryCounter {
   private readonly nodes = new Map<string, number>();
   private readonly failedSyscalls = new Map<string, number>();
 
-  add(timeMs: number, node: string, facts: EventFacts): void {
+  /** Counts one inserted event, from its row. */
+  add(event: EventTuple): void {
+    const timeMs = event[EVENT_COLUMN.timeMs];
+    const success = event[EVENT_COLUMN.success];
     const minute = Math.floor(timeMs / MINUTE) * MINUTE;
     let bucket = this.minutes.get(minute);
     if (!bucket) {
       bucket = [minute, 0, 0, 0];
       this.minutes.set(minute, bucket);
     }
-    bucket[facts.success === true ? 1 : facts.success === false ? 2 : 3]++;
-    if (facts.success === false) {
+    bucket[success === 1 ? 1 : success === 0 ? 2 : 3]++;
+    if (success === 0) {
       this.failed++;
-      if (facts.types[0] === "USER_LOGIN") this.failedLogins++;
-      if (facts.syscall) bump(this.failedSyscalls, facts.syscall);
+      if (/^USER_LOGIN(?: |$)/.test(event[EVENT_COLUMN.types])) this.failedLogins++;
+      const syscall = event[EVENT_COLUMN.syscall];
+      if (syscall) bump(this.failedSyscalls, syscall);
     }
-    if (facts.auid !== null) {
-      bump(this.auids, String(facts.auid));
-      if (facts.auidName && !this.auidNames.has(String(facts.auid)))
-        this.auidNames.set(String(facts.auid), facts.auidName);
-    }
-    if (facts.exe) bump(this.exes, facts.exe);
-    if (facts.keys.length > 0) bump(this.keys, facts.keys.join(","));
-    bump(this.nodes, node);
+    const auid = event[EVENT_COLUMN.auid];
+    if (auid !== null) bump(this.auids, String(auid));
+    const exe = event[EVENT_COLUMN.exe];
+    if (exe) bump(this.exes, exe);
+    const keys = event[EVENT_COLUMN.keys];
+    if (keys !== null) bump(this.keys, keys);
+    bump(this.nodes, event[EVENT_COLUMN.node]);
+  }
+
+  /** The first name seen for an auid (ENRICHED logs); kept for the auids counted. */
+  nameAuid(auid: number, name: string): void {
+    if (!this.auidNames.has(String(auid))) this.auidNames.set(String(auid), name);
   }
 
   toJSON(): DatasetSummary {
@@ -71,7 +80,7 @@ export class SummaryCounter {
       failed: this.failed,
       failedLogins: this.failedLogins,
       auids: obj(this.auids),
-      auidNames: Object.fromEntries(this.auidNames),
+      auidNames: Object.fromEntries([...this.auidNames].filter(([auid]) => this.auids.has(auid))),
       exes: obj(this.exes),
       keys: obj(this.keys),
       nodes: obj(this.nodes),

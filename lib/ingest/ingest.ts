@@ -226,8 +226,10 @@ export async function ingest(
       malformed: 0,
       refused: null,
     };
-    const known = source.size !== null ? await sha256OfFile(source.path) : null;
-    if (known !== null && datasetId !== null) {
+    // A file is hashed first only when the dataset may already hold it (then it is skipped unread);
+    // otherwise, like a stream, while it is read: one pass over the bytes instead of two.
+    const known = source.size !== null && datasetId !== null ? await sha256OfFile(source.path) : null;
+    if (known !== null) {
       if (
         db.prepare(`SELECT 1 FROM source_files WHERE dataset_id = ? AND sha256 = ?`).get(datasetId, known)
       ) {
@@ -335,7 +337,7 @@ export async function ingest(
       .get(datasetId)?.summary;
     const summary = mergeSummaries(
       previous ? (JSON.parse(previous) as DatasetSummary) : null,
-      message.summary,
+      target.writer.summary.toJSON(),
     );
     // The derived sessions and the ready mark commit together, durably.
     db.pragma("synchronous = FULL");

@@ -2,7 +2,6 @@ import { AuditParser } from "../audit/parser";
 import type { LineFormat, ParserLimits } from "../audit/types";
 import type { SessionRow } from "../derive/derived-tables";
 import { BatchBuilder, type BuilderStart } from "./batch-builder";
-import { type DatasetSummary, SummaryCounter } from "./dataset-summary";
 import type { WriteBatch } from "./write-batch";
 
 /** Events per batch handed to the writer: bounds memory and the size of one transaction. */
@@ -25,7 +24,7 @@ export type ParseMessage =
   | { kind: "batch"; batch: WriteBatch; bytes: number; lines: number; events: number }
   | { kind: "refused"; reason: "binary" | "no-records" | "empty" }
   | { kind: "file-done"; batch: WriteBatch; stats: FileStats }
-  | { kind: "sessions"; sessions: SessionRow[]; summary: DatasetSummary };
+  | { kind: "sessions"; sessions: SessionRow[] };
 
 /** What the reading side sends, in order: per file `start-file`, `chunk`s, `end-file`; then `finish`. */
 export type ReadMessage =
@@ -44,7 +43,6 @@ export interface ParseSideOptions extends BuilderStart {
  */
 export class ParseSide {
   private readonly builder: BatchBuilder;
-  private readonly summary = new SummaryCounter();
   private parser: AuditParser | null = null;
   private fileId = 0;
   private sniffed = false;
@@ -74,7 +72,7 @@ export class ParseSide {
         this.endFile(reply);
         return;
       case "finish":
-        reply({ kind: "sessions", sessions: this.builder.sessions(), summary: this.summary.toJSON() });
+        reply({ kind: "sessions", sessions: this.builder.sessions() });
         return;
     }
   }
@@ -134,8 +132,7 @@ export class ParseSide {
 
   private take(out: ReturnType<AuditParser["push"]>): void {
     for (const event of out.events) {
-      const { timeMs, facts } = this.builder.addEvent(event, this.fileId);
-      this.summary.add(timeMs, event.node ?? "", facts);
+      const timeMs = this.builder.addEvent(event, this.fileId);
       if (this.firstMs === null || timeMs < this.firstMs) this.firstMs = timeMs;
       if (this.lastMs === null || timeMs > this.lastMs) this.lastMs = timeMs;
     }

@@ -95,6 +95,8 @@ export interface WriteBatch {
   malformed: MalformedTuple[];
   /** Rows the reports are computed from (lib/reports). */
   reports: ReportRows;
+  /** [auid, name] the first time an ENRICHED record names an auid, for the dataset summary. */
+  auidNames: [number, string][];
 }
 
 export function emptyBatch(): WriteBatch {
@@ -106,6 +108,7 @@ export function emptyBatch(): WriteBatch {
     tty: [],
     malformed: [],
     reports: emptyReportRows(),
+    auidNames: [],
   };
 }
 
@@ -114,6 +117,12 @@ export const EVENT_COLUMN = {
   node: 3,
   timeMs: 4,
   serial: 5,
+  types: 6,
+  syscall: 8,
+  success: 10,
+  auid: 14,
+  exe: 21,
+  keys: 22,
   rawBlockId: 27,
   rawOffset: 28,
   rawLength: 29,

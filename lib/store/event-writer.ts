@@ -1,5 +1,6 @@
 import { inflateRawSync } from "node:zlib";
 import type Database from "better-sqlite3";
+import { SummaryCounter } from "../ingest/dataset-summary";
 import { EVENT_COLUMN, type EventTuple, type WriteBatch } from "../ingest/write-batch";
 import { ReportWriter } from "../reports/report-writer";
 
@@ -42,6 +43,8 @@ export class EventWriter {
     { raw_block_id: number; data: Buffer; raw_offset: number; raw_length: number }
   >;
   private readonly reports: ReportWriter;
+  /** The overview's counts of the events this writer inserted (not the duplicates it skipped). */
+  readonly summary = new SummaryCounter();
   private malformedKept: number;
   // Duplicates come in runs (an overlapping file): keep the last few inflated blocks.
   private readonly inflated = new Map<number, Buffer>();
@@ -111,8 +114,9 @@ export class EventWriter {
         duplicates ??= new Set();
         duplicates.add(tuple[EVENT_COLUMN.id]);
         this.keepLateLines(tuple, batch);
-      }
+      } else this.summary.add(tuple);
     }
+    for (const [auid, name] of batch.auidNames) this.summary.nameAuid(auid, name);
     const fresh = (eventId: number | null) =>
       eventId === null || duplicates === null || !duplicates.has(eventId);
     for (const [id, text] of batch.search) if (fresh(id)) this.insertSearch.run(id, text);

@@ -1,0 +1,64 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createGenerator } from "../generator/generate-log";
+import { getDatasetOverview } from "../queries/get-dataset-overview";
+import { closeStore, openStore, type Store } from "../store/db";
+import { ingest } from "./ingest";
+import { expandSources } from "./sources";
+
+const dir = mkdtempSync(path.join(tmpdir(), "auditscope-summary-"));
+let store: Store;
+let first: string;
+let second: string;
+let eventCount: number;
+
+beforeAll(() => {
+  store = openStore(path.join(dir, "summary.db"));
+  const { chunks, truth } = createGenerator({ seed: 11, targetBytes: 2_000_000, node: "web01" });
+  const lines = [...chunks].join("").trimEnd().split("\n");
+  eventCount = truth.events;
+  // Two files sharing their middle third: different contents (and sha256), some same events.
+  first = path.join(dir, "first.log");
+  second = path.join(dir, "second.log");
+  writeFileSync(first, `${lines.slice(0, Math.floor((lines.length * 2) / 3)).join("\n")}\n`, "latin1");
+  writeFileSync(second, `${lines.slice(Math.floor(lines.length / 3)).join("\n")}\n`, "latin1");
+});
+afterAll(async () => {
+  await closeStore(store);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The overview from the counts kept at ingest, and the same counted from the tables. */
+function overviews(dataset: number) {
+  const row = store.db
+    .prepare<[number], { first_ms: number; last_ms: number }>(
+      `SELECT first_ms, last_ms FROM datasets WHERE id = ?`,
+    )
+    .get(dataset);
+  if (!row) throw new Error("no dataset");
+  const fromCounts = getDatasetOverview(store, dataset, row.first_ms, row.last_ms);
+  store.db.prepare(`UPDATE datasets SET summary = NULL WHERE id = ?`).run(dataset);
+  const fromTables = getDatasetOverview(store, dataset, row.first_ms, row.last_ms);
+  return { fromCounts, fromTables };
+}
+
+describe("the dataset summary kept at ingest", () => {
+  it("counts each event once when an overlapping file is added to the dataset", async () => {
+    const one = await ingest(expandSources([first]), { db: store.db });
+    await ingest(expandSources([second]), { db: store.db, dataset: one.dataset as number });
+    const { fromCounts, fromTables } = overviews(one.dataset as number);
+    expect(fromCounts.bucketMs).toBeGreaterThanOrEqual(60_000);
+    expect(fromCounts).toEqual(fromTables);
+    expect(fromCounts.counters.find((c) => c.label === "Events")?.value).toBe(eventCount);
+    expect(fromCounts.hosts).toEqual([{ value: "web01", count: eventCount }]);
+  });
+
+  it("counts each event once when overlapping files come in one ingest", async () => {
+    const both = await ingest(expandSources([first, second]), { db: store.db });
+    const { fromCounts, fromTables } = overviews(both.dataset as number);
+    expect(fromCounts).toEqual(fromTables);
+    expect(fromCounts.hosts).toEqual([{ value: "web01", count: eventCount }]);
+  });
+});
