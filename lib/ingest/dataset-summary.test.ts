@@ -12,6 +12,7 @@ const dir = mkdtempSync(path.join(tmpdir(), "auditscope-summary-"));
 let store: Store;
 let first: string;
 let second: string;
+let whole: string;
 let eventCount: number;
 
 beforeAll(() => {
@@ -24,6 +25,8 @@ beforeAll(() => {
   second = path.join(dir, "second.log");
   writeFileSync(first, `${lines.slice(0, Math.floor((lines.length * 2) / 3)).join("\n")}\n`, "latin1");
   writeFileSync(second, `${lines.slice(Math.floor(lines.length / 3)).join("\n")}\n`, "latin1");
+  whole = path.join(dir, "whole.log");
+  writeFileSync(whole, `${lines.join("\n")}\n`, "latin1");
 });
 afterAll(async () => {
   await closeStore(store);
@@ -44,7 +47,7 @@ function overviews(dataset: number) {
   return { fromCounts, fromTables };
 }
 
-describe("the dataset summary kept at ingest", () => {
+describe("counts kept at ingest, with overlapping files", () => {
   it("counts each event once when an overlapping file is added to the dataset", async () => {
     const one = await ingest(expandSources([first]), { db: store.db });
     await ingest(expandSources([second]), { db: store.db, dataset: one.dataset as number });
@@ -60,5 +63,22 @@ describe("the dataset summary kept at ingest", () => {
     const { fromCounts, fromTables } = overviews(both.dataset as number);
     expect(fromCounts).toEqual(fromTables);
     expect(fromCounts.hosts).toEqual([{ value: "web01", count: eventCount }]);
+  });
+
+  it("counts each session's events, execs and failures once across overlapping files", async () => {
+    const sessions = (dataset: number | null) =>
+      store.db
+        .prepare<[number], { node: string; ses: number; events: number; execs: number; failures: number }>(
+          `SELECT node, ses, events, execs, failures FROM sessions WHERE dataset_id = ? ORDER BY node, ses`,
+        )
+        .all(dataset ?? 0);
+    const reference = sessions((await ingest(expandSources([whole]), { db: store.db })).dataset);
+    expect(reference.some((s) => s.execs > 0)).toBe(true);
+    const added = await ingest(expandSources([first]), { db: store.db });
+    await ingest(expandSources([second]), { db: store.db, dataset: added.dataset as number });
+    expect(sessions(added.dataset)).toEqual(reference);
+    expect(sessions((await ingest(expandSources([first, second]), { db: store.db })).dataset)).toEqual(
+      reference,
+    );
   });
 });

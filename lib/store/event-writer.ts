@@ -1,5 +1,6 @@
 import { inflateRawSync } from "node:zlib";
 import type Database from "better-sqlite3";
+import { EXEC_SYSCALLS } from "../derive/processes";
 import { SummaryCounter } from "../ingest/dataset-summary";
 import { EVENT_COLUMN, type EventTuple, type WriteBatch } from "../ingest/write-batch";
 import { ReportWriter } from "../reports/report-writer";
@@ -38,6 +39,7 @@ export class EventWriter {
   private readonly insertProcess: Database.Statement;
   private readonly insertTty: Database.Statement;
   private readonly upsertSession: Database.Statement;
+  private readonly recountSessions: Database.Statement<{ dataset: number; execs: string }>;
   private readonly storedRaw: Database.Statement<
     [number],
     { raw_block_id: number; data: Buffer; raw_offset: number; raw_length: number }
@@ -45,6 +47,8 @@ export class EventWriter {
   private readonly reports: ReportWriter;
   /** The overview's counts of the events this writer inserted (not the duplicates it skipped). */
   readonly summary = new SummaryCounter();
+  /** Events skipped because the dataset already had them (an overlapping file). */
+  private duplicatesSkipped = 0;
   private malformedKept: number;
   // Duplicates come in runs (an overlapping file): keep the last few inflated blocks.
   private readonly inflated = new Map<number, Buffer>();
@@ -95,6 +99,11 @@ export class EventWriter {
         execs = sessions.execs + excluded.execs,
         failures = sessions.failures + excluded.failures,
         has_tty = sessions.has_tty OR excluded.has_tty`);
+    const ofSession = `FROM events e WHERE e.dataset_id = sessions.dataset_id AND e.node = sessions.node AND e.ses = sessions.ses`;
+    this.recountSessions = db.prepare(`UPDATE sessions SET events = (SELECT count(*) ${ofSession}),
+        execs = (SELECT count(*) ${ofSession} AND e.syscall IN (SELECT value FROM json_each(@execs))),
+        failures = (SELECT count(*) ${ofSession} AND e.success = 0)
+      WHERE dataset_id = @dataset`);
     this.storedRaw = db.prepare(
       `SELECT e.raw_block_id, b.data, e.raw_offset, e.raw_length FROM events e JOIN raw_blocks b ON b.id = e.raw_block_id WHERE e.id = ?`,
     );
@@ -113,6 +122,7 @@ export class EventWriter {
       if (this.insertEvent.run(...tuple).changes === 0) {
         duplicates ??= new Set();
         duplicates.add(tuple[EVENT_COLUMN.id]);
+        this.duplicatesSkipped++;
         this.keepLateLines(tuple, batch);
       } else this.summary.add(tuple);
     }
@@ -130,7 +140,18 @@ export class EventWriter {
     }
   }
 
+  /**
+   * Merges the derived sessions into the dataset's. They were counted from every parsed event; when
+   * some were duplicates the dataset already had, their counts are taken again from the stored events.
+   */
   writeSessions(sessions: SessionRow[]): void {
+    this.mergeSessions(sessions);
+    if (this.duplicatesSkipped > 0) {
+      this.recountSessions.run({ dataset: this.datasetId, execs: JSON.stringify([...EXEC_SYSCALLS]) });
+    }
+  }
+
+  private mergeSessions(sessions: SessionRow[]): void {
     for (const s of sessions) {
       this.upsertSession.run(
         s.node,
