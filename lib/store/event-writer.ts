@@ -47,6 +47,8 @@ export class EventWriter {
   private readonly reports: ReportWriter;
   /** The overview's counts of the events this writer inserted (not the duplicates it skipped). */
   readonly summary = new SummaryCounter();
+  /** The dataset id as a named parameter, beside each statement's positional ones. */
+  private readonly bound: { dataset: number };
   /** Events skipped because the dataset already had them (an overlapping file). */
   private duplicatesSkipped = 0;
   private malformedKept: number;
@@ -57,14 +59,13 @@ export class EventWriter {
     private readonly db: Database.Database,
     private readonly datasetId: number,
   ) {
+    this.bound = { dataset: datasetId };
     this.insertEvent =
       db.prepare(`INSERT OR IGNORE INTO events (id, dataset_id, file_id, line, node, time_ms, serial,
       types, record_count, syscall, arch, success, exit, pid, ppid, auid, uid, euid, gid, ses, tty, comm, exe, keys, actor,
       action, object, result, raw_block_id, raw_offset, raw_length)
-      VALUES (?, ${datasetId}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    this.insertBlock = db.prepare(
-      `INSERT INTO raw_blocks (id, dataset_id, data) VALUES (?, ${datasetId}, ?)`,
-    );
+      VALUES (?, @dataset, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.insertBlock = db.prepare(`INSERT INTO raw_blocks (id, dataset_id, data) VALUES (?, @dataset, ?)`);
     this.insertSearch = db.prepare(`INSERT INTO events_fts (rowid, text) VALUES (?, ?)`);
     this.findEvent = db.prepare(
       `SELECT id FROM events WHERE dataset_id = ? AND node = ? AND time_ms = ? AND serial = ?`,
@@ -72,19 +73,19 @@ export class EventWriter {
     this.insertExtra = db.prepare(`INSERT INTO event_raw_extra (event_id, lines) VALUES (?, ?)`);
     this.insertMalformed =
       db.prepare(`INSERT INTO malformed_lines (dataset_id, file_id, line, offset, code, message,
-      excerpt) VALUES (${datasetId}, ?, ?, ?, ?, ?, ?)`);
+      excerpt) VALUES (@dataset, ?, ?, ?, ?, ?, ?)`);
     this.insertProcess =
       db.prepare(`INSERT INTO processes (id, dataset_id, event_id, parent_id, chain_prev_id, node,
       pid, ppid, ses, auid, uid, euid, exe, comm, argv, cwd, time_ms, success, placeholder)
-      VALUES (?, ${datasetId}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      VALUES (?, @dataset, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.insertTty =
       db.prepare(`INSERT INTO tty_input (dataset_id, event_id, node, ses, auid, pid, time_ms, data,
-      tokens, lines) VALUES (${datasetId}, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      tokens, lines) VALUES (@dataset, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     // Adding files to a dataset merges their sessions with the ones already there.
     this.upsertSession =
       db.prepare(`INSERT INTO sessions (dataset_id, node, ses, auid, user_name, kind, addr, hostname,
       terminal, start_ms, end_ms, events, execs, failures, has_tty)
-      VALUES (${datasetId}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      VALUES (@dataset, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (dataset_id, node, ses) DO UPDATE SET
         auid = coalesce(sessions.auid, excluded.auid),
         user_name = coalesce(sessions.user_name, excluded.user_name),
@@ -116,10 +117,10 @@ export class EventWriter {
 
   /** Writes one batch. Events the dataset already has are skipped with everything derived from them. */
   writeBatch(batch: WriteBatch): void {
-    for (const block of batch.blocks) this.insertBlock.run(block.id, block.data);
+    for (const block of batch.blocks) this.insertBlock.run(block.id, block.data, this.bound);
     let duplicates: Set<number> | null = null;
     for (const tuple of batch.events) {
-      if (this.insertEvent.run(...tuple).changes === 0) {
+      if (this.insertEvent.run(...tuple, this.bound).changes === 0) {
         duplicates ??= new Set();
         duplicates.add(tuple[EVENT_COLUMN.id]);
         this.duplicatesSkipped++;
@@ -130,13 +131,13 @@ export class EventWriter {
     const fresh = (eventId: number | null) =>
       eventId === null || duplicates === null || !duplicates.has(eventId);
     for (const [id, text] of batch.search) if (fresh(id)) this.insertSearch.run(id, text);
-    for (const tuple of batch.processes) if (fresh(tuple[1])) this.insertProcess.run(...tuple);
-    for (const tuple of batch.tty) if (fresh(tuple[0])) this.insertTty.run(...tuple);
+    for (const tuple of batch.processes) if (fresh(tuple[1])) this.insertProcess.run(...tuple, this.bound);
+    for (const tuple of batch.tty) if (fresh(tuple[0])) this.insertTty.run(...tuple, this.bound);
     this.reports.write(batch.reports, fresh);
     for (const tuple of batch.malformed) {
       if (this.malformedKept >= MALFORMED_KEPT) break;
       this.malformedKept++;
-      this.insertMalformed.run(...tuple);
+      this.insertMalformed.run(...tuple, this.bound);
     }
   }
 
@@ -168,6 +169,7 @@ export class EventWriter {
         s.execs,
         s.failures,
         s.hasTty ? 1 : 0,
+        this.bound,
       );
     }
   }
