@@ -2,15 +2,13 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { Breadcrumbs } from "@/components/breadcrumbs";
-import { Pager } from "@/components/pager";
-import { RankingChart } from "@/components/ranking-chart";
+import { ExportLinks } from "@/components/export-links";
+import { LogTimesTable } from "@/components/log-times-table";
 import { ReportFilters } from "@/components/report-filters";
-import { ReportTable, type TableColumn, type TableRow } from "@/components/report-table";
-import { TimeText } from "@/components/time-zone";
-import { escapeInvisible } from "@/lib/format/escape";
+import { ReportRanking } from "@/components/report-ranking";
+import { ReportRows, type ReportView } from "@/components/report-rows";
 import type { PageProps } from "@/lib/http/dataset-params";
 import {
-  type ReportQuery,
   reportParams,
   reportPath,
   reportQuery,
@@ -18,145 +16,8 @@ import {
   resolveFilters,
 } from "@/lib/http/report-params";
 import { getDataset } from "@/lib/queries/get-dataset";
-import {
-  detailedReport,
-  type ReportFilters as Filters,
-  hasRanking,
-  listReports,
-  type ReportName,
-  reportLogTimes,
-  reportRanking,
-  sortableColumns,
-} from "@/lib/reports";
+import { hasRanking, listReports, type ReportName } from "@/lib/reports";
 import { getStore } from "@/lib/store/db";
-
-const PAGE_SIZE = 100;
-const CHART_VALUES = 20;
-
-interface View {
-  datasetId: number;
-  name: ReportName;
-  filters: Filters;
-  query: ReportQuery;
-  href: (changes: Partial<ReportQuery>) => string;
-}
-
-function sortColumn(view: View, sortKey: string | undefined): TableColumn["sort"] {
-  const current =
-    view.query.sort !== undefined && sortableColumns(view.name).includes(view.query.sort)
-      ? view.query.sort
-      : undefined;
-  const isTime = (key: string | undefined) => key === undefined || key === "date" || key === "time";
-  const active = (isTime(sortKey) ? isTime(current) : current === sortKey) ? view.query.dir : null;
-  const dir = active === "asc" ? "desc" : "asc";
-  return { href: view.href({ sort: sortKey, dir, page: 0 }), active };
-}
-
-function DetailedRows({ view }: { view: View }) {
-  const store = getStore();
-  const sortable = sortableColumns(view.name);
-  const sort =
-    view.query.sort !== undefined && sortable.includes(view.query.sort) ? view.query.sort : undefined;
-  const report = detailedReport(store.db, view.datasetId, view.name, view.filters, {
-    limit: PAGE_SIZE,
-    offset: view.query.page * PAGE_SIZE,
-    sort,
-    order: view.query.dir,
-  });
-  const columns: TableColumn[] = [
-    { id: "time", label: "time", kind: "time", sort: sortColumn(view, undefined) },
-    ...report.columns.slice(2).map(
-      (column): TableColumn => ({
-        id: column,
-        label: column,
-        kind: column === "event" ? "event" : "text",
-        sort: sortable.includes(column) ? sortColumn(view, column) : undefined,
-      }),
-    ),
-  ];
-  const rows: TableRow[] = report.rows.map((row, i) => ({
-    key: `${row.eventId}-${view.query.page * PAGE_SIZE + i}`,
-    cells: [row.timeMs, ...row.cells],
-    eventHref: `/datasets/${view.datasetId}/events/${row.eventId}`,
-  }));
-  if (report.total === 0) return <p className="muted">No events of interest were found.</p>;
-  return (
-    <>
-      <ReportTable columns={columns} rows={rows} caption={report.title} />
-      <Pager
-        page={view.query.page}
-        pageSize={PAGE_SIZE}
-        total={report.total}
-        href={(page) => view.href({ page })}
-      />
-    </>
-  );
-}
-
-function Ranking({ view }: { view: View }) {
-  const store = getStore();
-  const ranking = reportRanking(store.db, view.datasetId, view.name, view.filters, {
-    limit: PAGE_SIZE,
-    offset: view.query.page * PAGE_SIZE,
-  });
-  const top =
-    view.query.page === 0
-      ? ranking.rows.slice(0, CHART_VALUES)
-      : reportRanking(store.db, view.datasetId, view.name, view.filters, { limit: CHART_VALUES, offset: 0 })
-          .rows;
-  if (ranking.count === 0) return <p className="muted">No events of interest were found.</p>;
-  const columns: TableColumn[] = [
-    { id: "total", label: "total", kind: "number" },
-    { id: "value", label: ranking.what, kind: "text" },
-  ];
-  const rows: TableRow[] = ranking.rows.map((row) => ({ key: row.value, cells: [row.total, row.value] }));
-  return (
-    <>
-      <RankingChart rows={top} what={ranking.what} />
-      <ReportTable columns={columns} rows={rows} caption={ranking.title} />
-      <Pager
-        page={view.query.page}
-        pageSize={PAGE_SIZE}
-        total={ranking.count}
-        href={(page) => view.href({ page })}
-      />
-    </>
-  );
-}
-
-/** Downloads of what the page shows: every row of the view, with its filters and sort. */
-function ExportLinks({ href }: { href: (format: "csv" | "json") => string }) {
-  return (
-    <span className="exports">
-      Export all rows: <a href={href("csv")}>CSV</a> · <a href={href("json")}>JSON</a>
-    </span>
-  );
-}
-
-function LogTimes({ datasetId }: { datasetId: number }) {
-  const files = reportLogTimes(getStore().db, datasetId);
-  return (
-    <table className="data-table">
-      <caption className="visually-hidden">Log Time Range Report</caption>
-      <thead>
-        <tr>
-          <th scope="col">File</th>
-          <th scope="col">First event</th>
-          <th scope="col">Last event</th>
-        </tr>
-      </thead>
-      <tbody>
-        {files.map((file) => (
-          <tr key={`${file.path}|${file.firstMs}|${file.lastMs}`}>
-            <td className="mono">{escapeInvisible(file.path)}</td>
-            <td>{file.firstMs === null ? "no records" : <TimeText ms={file.firstMs} withMs />}</td>
-            <td>{file.lastMs === null ? "" : <TimeText ms={file.lastMs} withMs />}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
 
 export default async function ReportPage({ params, searchParams }: PageProps<{ id: string; name: string }>) {
   await connection();
@@ -176,7 +37,7 @@ export default async function ReportPage({ params, searchParams }: PageProps<{ i
   const info = listReports().find((report) => report.name === name);
   const { filters, problems } = resolveFilters(query, dataset.lastMs);
   const ranked = info !== undefined && info.summary !== null && query.view === "ranking";
-  const view: View | null =
+  const view: ReportView | null =
     name === "log"
       ? null
       : {
@@ -244,12 +105,12 @@ export default async function ReportPage({ params, searchParams }: PageProps<{ i
             )}
             <ExportLinks href={exportHref} />
           </div>
-          {ranked ? <Ranking view={view} /> : <DetailedRows view={view} />}
+          {ranked ? <ReportRanking view={view} /> : <ReportRows view={view} />}
         </>
       ) : (
         <>
           <ExportLinks href={exportHref} />
-          <LogTimes datasetId={dataset.id} />
+          <LogTimesTable datasetId={dataset.id} />
         </>
       )}
     </>
