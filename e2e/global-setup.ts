@@ -51,6 +51,7 @@ export default async function globalSetup() {
   const baseURL = `http://127.0.0.1:${port}`;
   process.env.E2E_BASE_URL = baseURL;
   process.env.E2E_DB = db;
+  process.env.E2E_SERVER_PID = String(server.pid);
   await waitForServer(baseURL, server, 600_000);
 
   return async () => {

@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { staleBuildReason } from "../../lib/cli/build-freshness";
-import { HEAP_FLAGS } from "../../lib/cli/node-flags";
+import { SERVER_ENV, SERVER_HEAP_FLAGS } from "../../lib/cli/node-flags";
 import { parseOptions, parsePort } from "../../lib/cli/parse-options";
 import { loadDemoIfEmpty } from "../../lib/ingest/demo";
 import { warmReportCache } from "../../lib/reports";
@@ -62,10 +62,10 @@ export async function serveCommand(args: string[]): Promise<number> {
   process.stderr.write(`auditscope: serving ${file} on http://${host}:${port}\n`);
   const server = spawn(
     process.execPath,
-    [...HEAP_FLAGS, nextBin, "start", "--port", String(port), "--hostname", host],
+    [...SERVER_HEAP_FLAGS, nextBin, "start", "--port", String(port), "--hostname", host],
     {
       cwd: root,
-      env,
+      env: { ...SERVER_ENV, ...env },
       stdio: ["ignore", "inherit", "inherit"],
     },
   );

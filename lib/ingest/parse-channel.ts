@@ -31,9 +31,11 @@ export function workerChannel(
   onError: ErrorListener,
 ): ParseChannel {
   const root = projectRoot();
-  const worker = new Worker(path.join(root, "lib", "ingest", "parse-worker.ts"), {
+  const worker = new Worker(new URL("./parse-worker.ts", import.meta.url), {
     workerData: options,
-    execArgv: ["--import", path.join(root, "bin", "register-tsx.mjs")],
+    // From the sources (CLI, tests) the worker needs the tsx loader; in the server's build it is
+    // a bundled JavaScript chunk and starts without it (the loader alone costs ~50 MB).
+    execArgv: import.meta.url.endsWith(".ts") ? ["--import", path.join(root, "bin", "register-tsx.mjs")] : [],
     // Its live data is small (open events, one batch); a capped heap keeps the ingest's memory flat.
     resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 },
   });

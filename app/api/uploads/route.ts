@@ -51,9 +51,6 @@ export async function POST(request: Request) {
       name: query.data.name,
       signal,
       bytesTotal: Number.isFinite(length) ? length : undefined,
-      // The bundled server cannot start the TypeScript worker; parsing shares this thread,
-      // a chunk at a time, so progress requests are still answered between chunks.
-      worker: false,
       onProgress: (progress) => {
         job.progress = progress;
       },
