@@ -1,0 +1,74 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { ingest } from "../ingest/ingest";
+import { expandSources } from "../ingest/sources";
+import { warmReportCache } from "../reports";
+import { corpusAvailable, corpusPath } from "../testing/corpus";
+import { deleteDataset } from "./datasets";
+import { openDatabase } from "./db";
+
+const dir = mkdtempSync(path.join(tmpdir(), "auditscope-delete-"));
+const db = openDatabase(path.join(dir, "delete.db"));
+afterAll(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Rows of each table that belong to the dataset (every table with a dataset_id, and the FTS index). */
+function rowsOf(dataset: number): Record<string, number> {
+  const tables = db
+    .prepare<[], { name: string }>(
+      `SELECT m.name FROM sqlite_master m WHERE m.type = 'table'
+       AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name = 'dataset_id') ORDER BY m.name`,
+    )
+    .all()
+    .map((row) => row.name);
+  const counts: Record<string, number> = {};
+  for (const table of tables) {
+    // Table names come from the schema itself, not from input.
+    counts[table] =
+      db
+        .prepare<[number], { n: number }>(`SELECT count(*) AS n FROM "${table}" WHERE dataset_id = ?`)
+        .get(dataset)?.n ?? 0;
+  }
+  return counts;
+}
+
+describe.skipIf(!corpusAvailable)("deleting a dataset", () => {
+  it("removes every row of it, derived and cached ones included, and nothing of another", async () => {
+    const kept = (await ingest(expandSources([corpusPath("audit-userspace/test.log")]), { db })).dataset ?? 0;
+    const gone = (await ingest(expandSources([corpusPath("msticpy/auditd_log.txt")]), { db })).dataset ?? 0;
+    await warmReportCache(db, gone);
+    const before = rowsOf(gone);
+    const keptBefore = rowsOf(kept);
+    // Event ids are dataset · 2^32 + n, so a dataset's full-text rows are a rowid range.
+    const ftsOf = (dataset: number) =>
+      db
+        .prepare<[number, number], { n: number }>(
+          `SELECT count(*) AS n FROM events_fts WHERE rowid >= ? AND rowid < ?`,
+        )
+        .get(dataset * 2 ** 32, (dataset + 1) * 2 ** 32)?.n ?? 0;
+    const keptFts = ftsOf(kept);
+    expect(ftsOf(gone)).toBeGreaterThan(0);
+    for (const table of [
+      "events",
+      "raw_blocks",
+      "sessions",
+      "report_events",
+      "report_cache",
+      "source_files",
+    ]) {
+      expect(before[table], table).toBeGreaterThan(0);
+    }
+    expect(deleteDataset(db, gone)).toBe(true);
+    expect(Object.values(rowsOf(gone)).every((n) => n === 0)).toBe(true);
+    expect(rowsOf(kept)).toEqual(keptBefore);
+    expect(ftsOf(gone)).toBe(0);
+    expect(ftsOf(kept)).toBe(keptFts);
+    expect(
+      db.prepare<[number], { id: number }>(`SELECT id FROM datasets WHERE id = ?`).get(gone),
+    ).toBeUndefined();
+  });
+});
