@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGenerator } from "../generator/generate-log";
-import { getDatasetOverview } from "../queries/get-dataset-overview";
 import { closeStore, openStore, type Store } from "../store/db";
+import { overviewBothWays } from "../testing/overview-both-ways";
 import { ingest } from "./ingest";
 import { expandSources } from "./sources";
 
@@ -33,19 +33,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** The overview from the counts kept at ingest, and the same counted from the tables. */
-function overviews(dataset: number) {
-  const row = store.db
-    .prepare<[number], { first_ms: number; last_ms: number }>(
-      `SELECT first_ms, last_ms FROM datasets WHERE id = ?`,
-    )
-    .get(dataset);
-  if (!row) throw new Error("no dataset");
-  const fromCounts = getDatasetOverview(store, dataset, row.first_ms, row.last_ms);
-  store.db.prepare(`UPDATE datasets SET summary = NULL WHERE id = ?`).run(dataset);
-  const fromTables = getDatasetOverview(store, dataset, row.first_ms, row.last_ms);
-  return { fromCounts, fromTables };
-}
+const overviews = (dataset: number) => overviewBothWays(store, dataset);
 
 describe("counts kept at ingest, with overlapping files", () => {
   it("counts each event once when an overlapping file is added to the dataset", async () => {

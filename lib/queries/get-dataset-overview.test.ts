@@ -7,7 +7,8 @@ import { ingest } from "../ingest/ingest";
 import { expandSources } from "../ingest/sources";
 import { closeStore, openStore, type Store } from "../store/db";
 import { corpusAvailable, corpusPath } from "../testing/corpus";
-import { bucketFor, getDatasetOverview } from "./get-dataset-overview";
+import { overviewBothWays } from "../testing/overview-both-ways";
+import { bucketFor } from "./get-dataset-overview";
 
 const dir = mkdtempSync(path.join(tmpdir(), "auditscope-overview-"));
 let store: Store;
@@ -19,18 +20,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function overviews(dataset: number) {
-  const row = store.db
-    .prepare<[number], { first_ms: number; last_ms: number }>(
-      `SELECT first_ms, last_ms FROM datasets WHERE id = ?`,
-    )
-    .get(dataset);
-  if (!row) throw new Error("no dataset");
-  const fromCounts = getDatasetOverview(store, dataset, row.first_ms, row.last_ms);
-  store.db.prepare(`UPDATE datasets SET summary = NULL WHERE id = ?`).run(dataset);
-  const fromTables = getDatasetOverview(store, dataset, row.first_ms, row.last_ms);
-  return { fromCounts, fromTables };
-}
+const overviews = (dataset: number) => overviewBothWays(store, dataset);
 
 describe("the dataset overview", () => {
   it("picks readable bucket widths for any range", () => {
