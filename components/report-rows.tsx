@@ -1,5 +1,6 @@
 import type { ReportQuery } from "@/lib/http/report-params";
 import { detailedReport, type ReportFilters, type ReportName, sortableColumns } from "@/lib/reports";
+import { displayCell } from "@/lib/reports/output/display";
 import { getStore } from "@/lib/store/db";
 import { Pager } from "./pager";
 import { ReportTable, type TableColumn, type TableRow } from "./report-table";
@@ -52,7 +53,7 @@ export function ReportRows({ view }: { view: ReportView }) {
   ];
   const rows: TableRow[] = report.rows.map((row, i) => ({
     key: `${row.eventId}-${view.query.page * PAGE_SIZE + i}`,
-    cells: [row.timeMs, ...row.cells],
+    cells: [row.timeMs, ...row.cells.map(displayCell)],
     eventHref: `/datasets/${view.datasetId}/events/${row.eventId}`,
   }));
   if (report.total === 0) return <p className="muted">No events of interest were found.</p>;

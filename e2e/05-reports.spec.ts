@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 
@@ -92,4 +93,36 @@ test("a ranking shows its chart and table, and a bad time says so instead of fai
     "“soonish” is not a date",
   );
   await expect(page.getByRole("navigation", { name: "Pages" })).toBeVisible();
+});
+
+test("hostile values are shown escaped on the report pages and defused in the CSV", async ({ page }) => {
+  // An exe with an escape sequence and a right-to-left override (hex in the log, as the kernel
+  // writes it), a comm and a key made to run as spreadsheet formulas.
+  const exe = Buffer.from("/tmp/\x1b[31mevil\u202egpj.sh", "utf8").toString("hex").toUpperCase();
+  const log = path.join(mkdtempSync(path.join(tmpdir(), "auditscope-hostile-")), "hostile.log");
+  writeFileSync(
+    log,
+    `type=SYSCALL msg=audit(1700000000.123:100): arch=c000003e syscall=59 success=yes exit=0 a0=0 a1=0 a2=0 a3=0 items=1 ppid=1 pid=1234 auid=1000 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=5 comm="=cmd|calc" exe=${exe} key="=HYPERLINK(1)"\ntype=EOE msg=audit(1700000000.123:100): \n`,
+  );
+  const out = execFileSync(bin, ["ingest", "--db", process.env.E2E_DB as string, "--json", log]);
+  const dataset = (JSON.parse(out.toString()) as { dataset: number }).dataset;
+
+  await page.goto(`/datasets/${dataset}/reports/executable`);
+  const cell = page.getByRole("row").nth(1).getByRole("cell").nth(1);
+  await expect(cell).toHaveText("/tmp/\\x1b[31mevil\\u202egpj.sh");
+  // Escaped on the server: not even the page's data for the table holds the raw characters.
+  expect(await page.content()).not.toContain("\u202e");
+  expect(await page.content()).not.toContain("\x1b");
+  await page.goto(`/datasets/${dataset}/reports/executable?view=ranking`);
+  await expect(page.getByRole("row").nth(1)).toContainText("/tmp/\\x1b[31mevil\\u202egpj.sh");
+
+  await page.goto(`/datasets/${dataset}/reports/key`);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "CSV" }).click(),
+  ]);
+  const csv = readFileSync(await download.path(), "utf8");
+  expect(csv).toContain("'=HYPERLINK(1)");
+  expect(csv).toContain("/tmp/\\x1b[31mevil\\u202egpj.sh");
+  expect(csv).not.toContain("\x1b");
 });

@@ -12,6 +12,7 @@ import { reportPath, reportSearch } from "@/lib/http/report-params";
 import { getDataset } from "@/lib/queries/get-dataset";
 import { getDatasetOverview, NO_NODE, type TopItem } from "@/lib/queries/get-dataset-overview";
 import { type ReportName, reportSummary } from "@/lib/reports";
+import { displayText } from "@/lib/reports/output/display";
 import { getStore } from "@/lib/store/db";
 
 function TopTable({
@@ -35,7 +36,7 @@ function TopTable({
             {items.map((item) => (
               <tr key={item.value}>
                 <td className="mono">
-                  <Link href={href(item)}>{escapeInvisible(item.value)}</Link>
+                  <Link href={href(item)}>{displayText(item.value)}</Link>
                 </td>
                 <td className="num">{item.count.toLocaleString("en-US")}</td>
               </tr>

@@ -20,8 +20,9 @@ describe("CSV of a report", () => {
     ]);
   });
 
-  it("quotes separators and shows control characters as escapes", () => {
-    const text = csv([["a,b\r\nc", "x\u001b[31my\u202e"]]);
+  it("quotes separators, decodes the log's UTF-8 and shows control and bidi characters as escapes", () => {
+    // Report values hold the log's bytes one char per byte: here ESC and U+202E's UTF-8 bytes.
+    const text = csv([["a,b\r\nc", "x\u001b[31my\u00e2\u0080\u00ae"]]);
     expect(text).toBe('a,b\r\n"a,b\\x0d\\x0ac",x\\x1b[31my\\u202e\r\n');
   });
 

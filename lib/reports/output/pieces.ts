@@ -1,7 +1,7 @@
 import Papa from "papaparse";
-import { escapeInvisible } from "../../format/escape";
 import type { Cell, ReportName } from "../aureport/kinds";
 import type { DetailedRow } from "../detailed";
+import { displayCell } from "./display";
 import { detailedJsonRow } from "./json";
 import { detailedHeader, detailedLine, NO_EVENTS } from "./text";
 
@@ -35,14 +35,15 @@ const CSV_BATCH = 1000;
 
 /**
  * RFC 4180 CSV with a header line. Cells a spreadsheet would run as a formula (starting with
- * = + - @, tab or CR) get a leading apostrophe; control characters are shown as escapes.
+ * = + - @, tab or CR) get a leading apostrophe; the log's UTF-8 is decoded and control, bidi and
+ * zero-width characters are shown as escapes.
  */
 export function* csvPieces(columns: readonly string[], rows: Iterable<Cell[]>): Generator<string> {
   yield Papa.unparse({ fields: [...columns], data: [] });
   let batch: Cell[][] = [];
   const flush = () => `${Papa.unparse(batch, { escapeFormulae: true })}\r\n`;
   for (const row of rows) {
-    batch.push(row.map((cell) => (typeof cell === "string" ? escapeInvisible(cell) : cell)));
+    batch.push(row.map(displayCell));
     if (batch.length === CSV_BATCH) {
       yield flush();
       batch = [];
