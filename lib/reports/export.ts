@@ -6,7 +6,7 @@ import type { ReportFilters } from "./filters";
 import { reportLogTimes } from "./log-times";
 import { detailedJsonRow, logTimesJson, rankingJson } from "./output/json";
 import { batched, csvPieces, detailedJsonPieces } from "./output/pieces";
-import { reportRanking } from "./ranking";
+import { hasRanking, reportRanking } from "./ranking";
 
 export type ExportFormat = "csv" | "json";
 
@@ -33,7 +33,7 @@ export function exportPieces(
     const json = logTimesJson(reportLogTimes(db, datasetId));
     return format === "json" ? [JSON.stringify(json)] : csvPieces(json.columns, json.rows);
   }
-  if (what.view === "ranking") {
+  if (isRanking(what)) {
     const json = rankingJson(reportRanking(db, datasetId, name, what.filters));
     return format === "json" ? [JSON.stringify(json)] : csvPieces(json.columns, json.rows);
   }
@@ -44,6 +44,16 @@ export function exportPieces(
       ? detailedJsonPieces(name, columns, rows)
       : csvPieces(columns, mapRows(rows, detailedJsonRow)),
   );
+}
+
+/** A ranking is asked for and the report has one (aureport has no --summary for tty: its rows). */
+function isRanking(what: ReportView): boolean {
+  return what.view === "ranking" && what.name !== "log" && hasRanking(what.name);
+}
+
+/** Does the export stream detailed rows (as long as the report), rather than a small whole? */
+export function streamsRows(what: ReportView): boolean {
+  return what.name !== "log" && !isRanking(what);
 }
 
 function* mapRows<T>(rows: Iterable<T>, cells: (row: T) => Cell[]): Generator<Cell[]> {
@@ -63,7 +73,7 @@ export function exportFileName(
     .replace(/^-+|-+$/g, "")
     .slice(0, 60);
   const parts = [slug === "" ? `dataset-${datasetId}` : slug, what.name];
-  if (what.view === "ranking" && what.name !== "log") parts.push("summary");
+  if (isRanking(what)) parts.push("summary");
   if (what.filters.success) parts.push(what.filters.success);
   if (what.filters.node !== undefined || what.filters.start !== undefined || what.filters.end !== undefined) {
     parts.push("filtered");

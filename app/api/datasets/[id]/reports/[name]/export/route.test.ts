@@ -69,6 +69,15 @@ describe.skipIf(!corpusAvailable)("report exports", () => {
     });
   });
 
+  it("give a report without a ranking (tty) as its rows when the ranking is asked for", async () => {
+    const response = await download("tty", { view: "ranking", format: "json" });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-disposition")).toBe(
+      'attachment; filename="vrl-devtest-audit-log-tty.json"',
+    );
+    expect(await response.json()).toMatchObject({ report: "tty", summary: false });
+  });
+
   it("answer a time it cannot read with 400 and the reason, and an unknown report with 404", async () => {
     const bad = await download("executable", { start: "soonish" });
     expect(bad.status).toBe(400);

@@ -2,7 +2,7 @@ import { reportExportQuery, reportParams, resolveFilters } from "@/lib/http/repo
 import { jsonError } from "@/lib/http/same-origin";
 import { getDataset } from "@/lib/queries/get-dataset";
 import type { ReportName } from "@/lib/reports";
-import { exportFileName, exportPieces } from "@/lib/reports/export";
+import { exportFileName, exportPieces, streamsRows } from "@/lib/reports/export";
 import { getStore } from "@/lib/store/db";
 import { openReader } from "@/lib/store/reader";
 
@@ -31,7 +31,7 @@ export async function GET(request: Request, context: Context) {
     order: { sort: query.sort, order: query.dir },
   };
   // Detailed rows stream from a connection of their own; rankings are whole (and may be cached).
-  const reader = what.view === "rows" && what.name !== "log" ? openReader(store.file) : null;
+  const reader = streamsRows(what) ? openReader(store.file) : null;
   const done = () => reader?.close();
   const pieces = exportPieces(reader ?? store.db, dataset.id, what, query.format)[Symbol.iterator]();
   const encoder = new TextEncoder();
