@@ -58,7 +58,11 @@ export async function POST(request: Request) {
     // The pages of a new dataset then open at once, not after a first slow computation.
     if (result.status === "ready" && result.dataset !== null) {
       job.preparingReports = true;
-      await warmReportCache(getStore().db, result.dataset);
+      // The events are in and the dataset is ready: a failure here only means the pages compute
+      // the reports on first view, so it is logged, not reported as a failed upload.
+      await warmReportCache(getStore().db, result.dataset).catch((error: unknown) =>
+        console.error(`auditscope: preparing the reports of dataset ${result.dataset} failed:`, error),
+      );
     }
     finishJob(job, result);
     const tooLarge = result.error !== null && /larger than the upload limit/.test(result.error);
