@@ -4,6 +4,7 @@ import { eventFacts } from "../audit/event-facts";
 import { parseBuffer } from "../audit/parser";
 import { corpusAvailable, manifestEntries, readCorpus } from "../testing/corpus";
 import { DerivedTables, type ProcessRow, type SessionRow, type TtyRow } from "./derived-tables";
+import { ProcessTracker } from "./processes";
 
 // ---------------------------------------------------------------------------
 // helpers
@@ -422,6 +423,44 @@ describe("processes (synthetic)", () => {
     expect(parent?.placeholder).toBe(true);
     expect(parent?.node).toBe("b");
     expect(parent?.pid).toBe(10);
+  });
+});
+
+describe("processes: memory stays bounded when pids do not repeat (pid_max 4194304)", () => {
+  const execAt = (eventId: number, pid: number, ppid: number, timeMs: number) => ({
+    eventId,
+    node: "",
+    timeMs,
+    facts: { ...NO_FACTS, syscall: "execve", success: true, exit: 0, pid, ppid, exe: `/bin/p${pid}` },
+  });
+
+  it("keeps at most the cap of pids; a busy parent stays linked, one idle since long is 'not seen'", () => {
+    const tracker = new ProcessTracker(1, 100);
+    const sshd = tracker.add(execAt(1, 2, 1, 0)).find((row) => row.pid === 2);
+    tracker.add(execAt(2, 3, 1, 1));
+    let most = 0;
+    for (let k = 0; k < 1000; k++) {
+      tracker.add(execAt(10 + k, 1000 + k, 2, 10 + k));
+      most = Math.max(most, tracker.tracked);
+    }
+    expect(most).toBeLessThanOrEqual(100);
+    const [child] = tracker.add(execAt(2000, 9000, 2, 5000));
+    expect(child?.parentId).toBe(sshd?.id);
+    const rows = tracker.add(execAt(2001, 9001, 3, 5001));
+    expect(rows.map((row) => [row.pid, row.placeholder])).toEqual([
+      [3, true],
+      [9001, false],
+    ]);
+  });
+
+  it("stays bounded when every event has the same time", () => {
+    const tracker = new ProcessTracker(1, 100);
+    let most = 0;
+    for (let k = 0; k < 1000; k++) {
+      tracker.add(execAt(k + 1, 1000 + k, 1, 0));
+      most = Math.max(most, tracker.tracked);
+    }
+    expect(most).toBeLessThanOrEqual(100);
   });
 });
 

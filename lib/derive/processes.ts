@@ -5,6 +5,13 @@ export const EXEC_SYSCALLS: ReadonlySet<string> = new Set(["execve", "execveat"]
 /** Syscalls whose successful return value is the pid of a new process. */
 const FORK_SYSCALLS: ReadonlySet<string> = new Set(["clone", "clone3", "fork", "vfork"]);
 const INIT_PID = 1;
+/**
+ * Pids whose state is kept, over all nodes. With pid_max at 4,194,304 (systemd's default) pids
+ * rarely repeat, so "per pid" alone grows with the log: 100 MB of heap per GB of log. Beyond this
+ * the least recently active half is forgotten; a parent referenced again after that is shown as
+ * `pid N (not seen)`. Busy parents (sshd, cron, shells) are referenced all the time and stay.
+ */
+export const MAX_TRACKED_PIDS = 200_000;
 
 export function isExec(facts: EventFacts): boolean {
   return facts.syscall !== null && EXEC_SYSCALLS.has(facts.syscall);
@@ -47,14 +54,24 @@ interface NodeState {
 
 /**
  * The process tree, built one event at a time. Only per-(node, pid) state is kept — the pid's
- * current entry and any newer lineage evidence — so memory is bounded by the pid space, not the log.
+ * current entry and any newer lineage evidence — for at most MAX_TRACKED_PIDS pids.
  */
 export class ProcessTracker {
   private nextId: number;
   private readonly nodes = new Map<string, NodeState>();
 
-  constructor(firstProcessId = 1) {
+  constructor(
+    firstProcessId = 1,
+    private readonly maxTracked = MAX_TRACKED_PIDS,
+  ) {
     this.nextId = firstProcessId;
+  }
+
+  /** How many (node, pid) states are kept now. */
+  get tracked(): number {
+    let n = 0;
+    for (const state of this.nodes.values()) n += state.entries.size + state.lineage.size;
+    return n;
   }
 
   /** Rows for this event: placeholders first, then the exec's row. */
@@ -73,7 +90,46 @@ export class ProcessTracker {
       }
     }
     if (exec && facts.pid !== null) this.exec(state, input, facts.pid, rows);
+    if (this.tracked > this.maxTracked) this.forgetIdlest();
     return rows;
+  }
+
+  /** Forgets the states last active longest ago, down to half the cap. */
+  private forgetIdlest(): void {
+    const times = new Float64Array(this.tracked);
+    let i = 0;
+    for (const state of this.nodes.values()) {
+      for (const entry of state.entries.values()) times[i++] = entry.lastMs;
+      for (const lineage of state.lineage.values()) times[i++] = lineage.timeMs;
+    }
+    times.sort();
+    const keep = this.maxTracked >> 1;
+    const cutoff = times[times.length - keep] ?? 0;
+    let left = times.length;
+    for (const state of this.nodes.values()) {
+      for (const [pid, entry] of state.entries) {
+        if (entry.lastMs < cutoff) {
+          state.entries.delete(pid);
+          left--;
+        }
+      }
+      for (const [pid, lineage] of state.lineage) {
+        if (lineage.timeMs < cutoff) {
+          state.lineage.delete(pid);
+          left--;
+        }
+      }
+    }
+    // Ties at the cutoff (a log whose clock barely moves): the earliest inserted go too.
+    for (const state of this.nodes.values()) {
+      for (const map of [state.entries, state.lineage]) {
+        for (const pid of map.keys()) {
+          if (left <= keep) return;
+          map.delete(pid);
+          left--;
+        }
+      }
+    }
   }
 
   private state(node: string): NodeState {
