@@ -4,7 +4,7 @@
  *   tsx bench/run.ts [--size MB] [--seed N] [--format raw|enriched] [--only SECTION[,SECTION]]
  *   [--ingest-size MB]
  * Sections: parse (on a --size log, 200 MB by default), ingest (on an --ingest-size log, 1 GB by
- * default, beside aureport's time on the same file), reports (each report's query times on the
+ * default, beside aureport's time and the store's floor on the same file), reports (each report's query times on the
  * --ingest-size log's dataset, beside aureport's time for the same report; prints its own table).
  */
 import { execFileSync } from "node:child_process";
@@ -17,6 +17,7 @@ import { writeGeneratedLog } from "./generate";
 import type { IngestBenchResult } from "./ingest";
 import type { ParseBenchResult } from "./parse";
 import type { AureportTime, QueryTiming, ReportsBenchResult } from "./reports";
+import type { StoreFloorResult } from "./store-floor";
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const OUT_DIR = path.join(BENCH_DIR, "out");
@@ -67,11 +68,11 @@ function parseRow(r: ParseBenchResult): BenchRow {
   };
 }
 
-function ingestRows(r: IngestBenchResult): BenchRow[] {
-  const ratio =
+function ingestRows(r: IngestBenchResult, floor: StoreFloorResult): BenchRow[] {
+  const ratio = (seconds: number) =>
     r.aureportSeconds === null
       ? "aureport not installed"
-      : `aureport ${r.aureportSeconds.toFixed(2)} s, ratio ${(r.seconds / r.aureportSeconds).toFixed(2)}`;
+      : `${(seconds / r.aureportSeconds).toFixed(2)}× aureport's ${r.aureportSeconds.toFixed(2)} s`;
   return [
     {
       section: "ingest",
@@ -80,7 +81,16 @@ function ingestRows(r: IngestBenchResult): BenchRow[] {
       events: r.events,
       seconds: r.seconds,
       peakRss: r.peakRss,
-      note: `${ratio}; database ${(r.dbBytes / MB).toFixed(0)} MB = ${(r.dbBytes / r.bytes).toFixed(2)}× the log`,
+      note: `ratio ${ratio(r.seconds)}; database ${(r.dbBytes / MB).toFixed(0)} MB = ${(r.dbBytes / r.bytes).toFixed(2)}× the log`,
+    },
+    {
+      section: "ingest",
+      name: "floor: lines, bare event rows, deflated raw",
+      bytes: floor.bytes,
+      events: floor.events,
+      seconds: floor.seconds,
+      peakRss: floor.peakRss,
+      note: `${ratio(floor.seconds)}: the least any SQLite store of this file costs here (no field, index or derived row)`,
     },
   ];
 }
@@ -159,7 +169,11 @@ const SECTIONS: Section[] = [
     name: "ingest",
     log: "ingest",
     // With the heap flags the CLI runs with (bin/auditscope).
-    run: (file) => ingestRows(runChild<IngestBenchResult>("ingest.ts", [file], HEAP_FLAGS)),
+    run: (file) =>
+      ingestRows(
+        runChild<IngestBenchResult>("ingest.ts", [file], HEAP_FLAGS),
+        runChild<StoreFloorResult>("store-floor.ts", [file]),
+      ),
   },
   {
     name: "reports",
