@@ -14,6 +14,8 @@ export interface ParseStats {
   records: number;
   events: number;
   malformed: number;
+  /** Malformed lines before the first record: non-empty lines that were not audit records. */
+  malformedBeforeRecords: number;
   formats: Set<LineFormat>;
 }
 
@@ -59,6 +61,7 @@ export class AuditParser {
     records: 0,
     events: 0,
     malformed: 0,
+    malformedBeforeRecords: 0,
     formats: new Set(),
   };
   private readonly splitter: LineSplitter;
@@ -138,6 +141,7 @@ export class AuditParser {
   private addMalformed(entry: Malformed): void {
     this.stats.lines += entry.code === "line-too-long" ? 1 : 0;
     this.stats.malformed++;
+    if (this.stats.records === 0) this.stats.malformedBeforeRecords++;
     this.out.malformed.push(entry);
   }
 }

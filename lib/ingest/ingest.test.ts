@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type Database from "better-sqlite3";
@@ -98,9 +98,9 @@ describe.skipIf(!corpusAvailable)("ingest into a real database", () => {
       db,
     });
     expect(result.files.map((f) => f.refused)).toEqual([
-      `${png} is not an audit log (no audit records in its first 1000 lines)`,
+      `${png} is not an audit log (it is binary, not text)`,
       `${empty} is not an audit log (it is empty)`,
-      `${csv} is not an audit log (no audit records in its first 1000 lines)`,
+      `${csv} is not an audit log (no audit records in its first 1000 non-empty lines)`,
       null,
     ]);
     expect(result).toMatchObject({ status: "ready", events: 7 });
@@ -108,6 +108,30 @@ describe.skipIf(!corpusAvailable)("ingest into a real database", () => {
       .prepare<[number], { path: string }>(`SELECT path FROM source_files WHERE dataset_id = ?`)
       .all(result.dataset as number);
     expect(files.map((f) => f.path)).toEqual([corpusPath("audit-userspace/test.log")]);
+  });
+
+  it("looks for a record in the first 1000 non-empty lines, however the file is read", async () => {
+    const records = readFileSync(corpusPath("audit-userspace/test.log"), "latin1");
+    const junk = (n: number) => Array.from({ length: n }, (_, i) => `note ${i}\n`).join("");
+    const files = {
+      blank: `${"\n".repeat(1500)}${records}`,
+      junk999: `${junk(999)}${records}`,
+      junk1000: `${junk(1000)}${records}`,
+    };
+    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text, "latin1");
+    // One chunk holds all of each file: the count is of lines, not of what a chunk brought.
+    const result = await ingest(expandSources(Object.keys(files).map((name) => path.join(dir, name))), {
+      db,
+    });
+    expect(result.files.map((f) => [path.basename(f.path), f.events, f.refused])).toEqual([
+      ["blank", 7, null],
+      ["junk999", 7, null],
+      [
+        "junk1000",
+        0,
+        `${path.join(dir, "junk1000")} is not an audit log (no audit records in its first 1000 non-empty lines)`,
+      ],
+    ]);
   });
 
   it("creates nothing when every file is refused", async () => {

@@ -63,8 +63,8 @@ const PROGRESS_MS = 100;
 const MAX_IN_FLIGHT = 8 * 1024 * 1024;
 
 const REFUSALS = {
-  binary: `no audit records in its first ${SNIFF_LINES} lines`,
-  "no-records": `no audit records in its first ${SNIFF_LINES} lines`,
+  binary: "it is binary, not text",
+  "no-records": `no audit records in its first ${SNIFF_LINES} non-empty lines`,
   empty: "it is empty",
 } as const;
 

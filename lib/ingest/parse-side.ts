@@ -91,11 +91,12 @@ export class ParseSide {
     this.take(parser.push(data));
     this.bytesSinceReply += data.byteLength;
     if (!this.sniffed) {
-      if (parser.stats.records > 0) this.sniffed = true;
-      else if (parser.stats.malformed >= SNIFF_LINES) {
+      // Counted in lines, not chunks: a chunk may run past the first SNIFF_LINES lines.
+      if (parser.stats.malformedBeforeRecords >= SNIFF_LINES) {
         this.refuse("no-records", reply);
         return;
       }
+      if (parser.stats.records > 0) this.sniffed = true;
     }
     // Until the file is known to be an audit log, nothing of it goes to the writer.
     if (this.sniffed && this.builder.pendingEvents >= BATCH_EVENTS) {

@@ -89,9 +89,7 @@ describe("POST /api/uploads", () => {
     const response = await POST(uploadRequest(multipart([{ name: "x.png", chunks: [png] }]), { job: job() }));
     expect(response.status).toBe(422);
     const body = (await response.json()) as { files: { refused: string }[]; dataset: number | null };
-    expect(body.files[0]?.refused).toBe(
-      "x.png is not an audit log (no audit records in its first 1000 lines)",
-    );
+    expect(body.files[0]?.refused).toBe("x.png is not an audit log (it is binary, not text)");
     expect(body.dataset).toBeNull();
     expect(getStore().db.prepare(`SELECT count(*) AS n FROM datasets`).get()).toEqual(before);
   });
@@ -125,7 +123,7 @@ describe("POST /api/uploads", () => {
       expect(cached).toContain("summary|all|all");
       expect(cached).toContain("rank:executable|failed|all");
       expect(body.files.map((f) => [f.path, f.refused])).toEqual([
-        ["notes.txt", "notes.txt is not an audit log (no audit records in its first 1000 lines)"],
+        ["notes.txt", "notes.txt is not an audit log (no audit records in its first 1000 non-empty lines)"],
         ["test.log", null],
       ]);
       const status = await jobRoute.GET(new Request(`http://localhost:3000/api/uploads/${id}`), {
