@@ -1,3 +1,4 @@
+import { deflateRawSync } from "node:zlib";
 import { eventFacts } from "../audit/event-facts";
 import { summarize } from "../audit/summary";
 import type { AuditEvent, Malformed } from "../audit/types";
@@ -42,7 +43,7 @@ function processTuple(row: ProcessRow): ProcessTuple {
 
 /**
  * Turns parsed events into write batches: numbers every row, reads each event's facts and
- * summary once, derives sessions/processes/TTY rows, and packs raw lines into blocks.
+ * summary once, derives sessions/processes/TTY rows, and packs raw lines into deflated blocks.
  */
 export class BatchBuilder {
   private nextEventId: number;
@@ -179,10 +180,11 @@ export class BatchBuilder {
 
   private closeBlock(): void {
     if (this.blockEvents.length === 0) return;
-    // A copy of its own, so it can be moved (not copied again) to the writer thread.
-    const lines = new Uint8Array(this.blockBytes);
-    lines.set(this.block.subarray(0, this.blockBytes));
-    this.batch.blocks.push({ id: this.nextBlockId++, lines });
+    // Deflated here: a fifth of the bytes cross to the writer and wait in memory there.
+    this.batch.blocks.push({
+      id: this.nextBlockId++,
+      data: deflateRawSync(this.block.subarray(0, this.blockBytes), { level: 1 }),
+    });
     for (const tuple of this.blockEvents) this.batch.events.push(tuple);
     this.blockBytes = 0;
     this.blockEvents = [];

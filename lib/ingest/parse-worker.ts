@@ -8,7 +8,7 @@ const side = new ParseSide(workerData as ParseSideOptions);
 
 function transferables(message: ParseMessage): ArrayBuffer[] {
   if (message.kind !== "batch" && message.kind !== "file-done") return [];
-  return message.batch.blocks.map((block) => block.lines.buffer as ArrayBuffer);
+  return message.batch.blocks.map((block) => block.data.buffer as ArrayBuffer);
 }
 
 port.on("message", (message: ReadMessage) => {

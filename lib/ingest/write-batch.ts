@@ -81,8 +81,8 @@ export type MalformedTuple = [
 
 export interface RawBlock {
   id: number;
-  /** The events' raw lines, newline-joined; the writer deflates them. */
-  lines: Uint8Array;
+  /** The events' raw lines, newline-joined, raw-deflated. */
+  data: Uint8Array;
 }
 
 export interface WriteBatch {

@@ -1,4 +1,4 @@
-import { deflateRawSync, inflateRawSync } from "node:zlib";
+import { inflateRawSync } from "node:zlib";
 import type Database from "better-sqlite3";
 import { EXEC_SYSCALLS } from "../derive/processes";
 import { SummaryCounter } from "../ingest/dataset-summary";
@@ -117,11 +117,7 @@ export class EventWriter {
 
   /** Writes one batch. Events the dataset already has are skipped with everything derived from them. */
   writeBatch(batch: WriteBatch): void {
-    // Deflated here rather than in the parse worker: that thread is the ingest's bottleneck and
-    // this one waits for it a fifth of the time.
-    for (const block of batch.blocks) {
-      this.insertBlock.run(block.id, deflateRawSync(block.lines, { level: 1 }), this.bound);
-    }
+    for (const block of batch.blocks) this.insertBlock.run(block.id, block.data, this.bound);
     let duplicates: Set<number> | null = null;
     for (const tuple of batch.events) {
       if (this.insertEvent.run(...tuple, this.bound).changes === 0) {
@@ -192,7 +188,7 @@ export class EventWriter {
     const block = batch.blocks.find((b) => b.id === tuple[EVENT_COLUMN.rawBlockId]);
     if (!existing || !block) return;
     const offset = tuple[EVENT_COLUMN.rawOffset];
-    const lines = Buffer.from(block.lines.buffer, block.lines.byteOffset, block.lines.byteLength)
+    const lines = this.inflate(block.id, block.data)
       .subarray(offset, offset + tuple[EVENT_COLUMN.rawLength])
       .toString("latin1");
     const stored = this.storedRaw.get(existing.id);
