@@ -5,6 +5,7 @@ import { parseBuffer } from "../audit/parser";
 import { corpusAvailable, manifestEntries, readCorpus } from "../testing/corpus";
 import { DerivedTables, type ProcessRow, type SessionRow, type TtyRow } from "./derived-tables";
 import { ProcessTracker } from "./processes";
+import { SessionTracker } from "./sessions";
 
 // ---------------------------------------------------------------------------
 // helpers
@@ -737,6 +738,45 @@ describe("sessions (synthetic)", () => {
 // ---------------------------------------------------------------------------
 // tty: synthetic
 // ---------------------------------------------------------------------------
+
+describe("sessions: memory stays bounded on a host with a session a minute", () => {
+  it("holds at most the cap in memory and hands the idlest over as rows, each session once", () => {
+    const tracker = new SessionTracker(100);
+    const setAside: SessionRow[] = [];
+    let most = 0;
+    for (let ses = 1; ses <= 1000; ses++) {
+      const t = ses * 60_000;
+      for (const [dt, types] of [
+        [0, ["LOGIN"]],
+        [1, ["USER_START"]],
+        [2, ["USER_END"]],
+      ] as const) {
+        tracker.add({
+          eventId: ses * 3 + dt,
+          node: "",
+          timeMs: t + dt,
+          facts: {
+            ...NO_FACTS,
+            types: [...types],
+            pid: 5000 + ses,
+            auid: 0,
+            ses,
+            success: true,
+            exe: "/usr/sbin/cron",
+          },
+        });
+      }
+      setAside.push(...tracker.takeSetAside());
+      most = Math.max(most, tracker.rows().length);
+    }
+    expect(most).toBeLessThanOrEqual(100);
+    const all = [...setAside, ...tracker.rows()];
+    expect(all.map((s) => s.ses).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 1000 }, (_, i) => i + 1),
+    );
+    expect(all.every((s) => s.kind === "cron" && s.events === 3 && s.endMs === s.startMs + 2)).toBe(true);
+  });
+});
 
 describe("tty rows (synthetic)", () => {
   it("renders tokens and edited lines (text + flags, no bytes)", () => {

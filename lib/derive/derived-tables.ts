@@ -8,28 +8,39 @@ export type { DerivedRows, DeriveInput, ProcessRow, SessionKind, SessionRow, Tty
 export interface DerivedTablesOptions {
   /** Id of the first process row (ids are sequential); default 1. */
   firstProcessId?: number;
+  /** Sessions aggregated in memory at once (MAX_OPEN_SESSIONS by default). */
+  maxOpenSessions?: number;
 }
 
 /**
  * Turns parsed events, fed in log order, into rows of the derived tables. Pure: no I/O. Memory
- * holds per-(node, pid) process state and per-(node, ses) aggregates, never per-event lists.
+ * holds per-(node, pid) process state and per-(node, ses) aggregates, each capped, never
+ * per-event lists.
  */
 export class DerivedTables {
   private readonly processes: ProcessTracker;
-  private readonly sessionTracker = new SessionTracker();
+  private readonly sessionTracker: SessionTracker;
 
   constructor(options: DerivedTablesOptions = {}) {
     this.processes = new ProcessTracker(options.firstProcessId ?? 1);
+    this.sessionTracker = new SessionTracker(options.maxOpenSessions);
   }
 
-  /** Feeds one event; returns rows ready to write now (process rows are final when emitted). */
+  /**
+   * Feeds one event; returns rows ready to write now (process rows are final when emitted, the
+   * session rows are parts of sessions set aside to bound memory).
+   */
   add(input: DeriveInput): DerivedRows {
     this.sessionTracker.add(input);
     const tty = ttyRow(input);
-    return { processes: this.processes.add(input), tty: tty === null ? [] : [tty] };
+    return {
+      processes: this.processes.add(input),
+      tty: tty === null ? [] : [tty],
+      sessions: this.sessionTracker.takeSetAside(),
+    };
   }
 
-  /** Sessions in order of first appearance; complete only once the whole input was added. */
+  /** The sessions (or their last parts) not returned by `add`, once the whole input was added. */
   sessions(): SessionRow[] {
     return this.sessionTracker.rows();
   }

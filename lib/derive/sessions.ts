@@ -47,6 +47,13 @@ const UNNAMED_ID = /^unknown\(\d+\)$/;
 const STRENGTH_STEP = 10;
 /** PAM records of logins not yet bound to a session, kept per pid; failed logins never bind. */
 const MAX_PENDING = 65_536;
+/**
+ * Sessions aggregated in memory at once. A host where cron opens a session a minute per
+ * container has hundreds of thousands per GB of log; beyond this the least recently active half
+ * is handed over as rows (`takeSetAside`) and the store adds up the parts of a session.
+ */
+export const MAX_OPEN_SESSIONS = 20_000;
+const NO_ROWS: readonly SessionRow[] = [];
 
 /** A value and how good its source was (lower is better); the first of equal sources wins. */
 interface Ranked<T> {
@@ -81,6 +88,8 @@ interface SessionAgg {
   startMs: number | null;
   endMs: number | null;
   firstMs: number;
+  /** Latest time of any of its events: the least recently active are set aside first. */
+  lastMs: number;
   events: number;
   execs: number;
   failures: number;
@@ -127,6 +136,9 @@ export class SessionTracker {
   private readonly sessions = new Map<string, SessionAgg>();
   /** Evidence from PAM records that precede LOGIN (their ses is still unset), by node and pid. */
   private readonly pending = new Map<string, LoginEvidence>();
+  private setAside: SessionRow[] = [];
+
+  constructor(private readonly maxOpen = MAX_OPEN_SESSIONS) {}
 
   add(input: DeriveInput): void {
     const { facts, node, timeMs } = input;
@@ -137,6 +149,7 @@ export class SessionTracker {
     }
     const session = this.session(node, facts.ses, timeMs);
     session.firstMs = Math.min(session.firstMs, timeMs);
+    session.lastMs = Math.max(session.lastMs, timeMs);
     session.events++;
     if (isExec(facts)) session.execs++;
     if (facts.success === false) session.failures++;
@@ -172,24 +185,41 @@ export class SessionTracker {
     }
   }
 
-  /** Sessions in order of first appearance. */
+  /** The sessions still in memory, in order of first appearance. */
   rows(): SessionRow[] {
-    return Array.from(this.sessions.values(), (s) => ({
-      node: s.node,
-      ses: s.ses,
-      auid: s.auid,
-      userName: (s.auidName?.auid === s.auid ? s.auidName?.name : null) ?? s.acct?.value ?? null,
-      kind: s.kind?.value ?? "unknown",
-      addr: s.addr?.value ?? null,
-      hostname: s.hostname?.value ?? null,
-      terminal: s.terminal?.value ?? null,
-      startMs: s.startMs ?? s.firstMs,
-      endMs: s.endMs,
-      events: s.events,
-      execs: s.execs,
-      failures: s.failures,
-      hasTty: s.hasTty,
-    }));
+    return Array.from(this.sessions.values(), sessionRow);
+  }
+
+  /**
+   * Rows of sessions set aside since the last call: each is part of its session (the events
+   * seen so far); a later part of the same session adds to it (EventWriter merges them).
+   */
+  takeSetAside(): readonly SessionRow[] {
+    if (this.setAside.length === 0) return NO_ROWS;
+    const rows = this.setAside;
+    this.setAside = [];
+    return rows;
+  }
+
+  private setAsideIdlest(): void {
+    const times = Float64Array.from(this.sessions.values(), (s) => s.lastMs).sort();
+    const keep = this.maxOpen >> 1;
+    const cutoff = times[times.length - keep] ?? 0;
+    let left = this.sessions.size;
+    for (const [key, session] of this.sessions) {
+      if (session.lastMs < cutoff) {
+        this.setAside.push(sessionRow(session));
+        this.sessions.delete(key);
+        left--;
+      }
+    }
+    // Ties at the cutoff: the earliest opened go too.
+    for (const [key, session] of this.sessions) {
+      if (left <= keep) return;
+      this.setAside.push(sessionRow(session));
+      this.sessions.delete(key);
+      left--;
+    }
   }
 
   /**
@@ -253,13 +283,34 @@ export class SessionTracker {
         startMs: null,
         endMs: null,
         firstMs: timeMs,
+        lastMs: timeMs,
         events: 0,
         execs: 0,
         failures: 0,
         hasTty: false,
       };
+      if (this.sessions.size >= this.maxOpen) this.setAsideIdlest();
       this.sessions.set(key, session);
     }
     return session;
   }
+}
+
+function sessionRow(s: SessionAgg): SessionRow {
+  return {
+    node: s.node,
+    ses: s.ses,
+    auid: s.auid,
+    userName: (s.auidName?.auid === s.auid ? s.auidName?.name : null) ?? s.acct?.value ?? null,
+    kind: s.kind?.value ?? "unknown",
+    addr: s.addr?.value ?? null,
+    hostname: s.hostname?.value ?? null,
+    terminal: s.terminal?.value ?? null,
+    startMs: s.startMs ?? s.firstMs,
+    endMs: s.endMs,
+    events: s.events,
+    execs: s.execs,
+    failures: s.failures,
+    hasTty: s.hasTty,
+  };
 }

@@ -78,4 +78,6 @@ export interface SessionRow {
 export interface DerivedRows {
   processes: ProcessRow[];
   tty: TtyRow[];
+  /** Parts of sessions set aside (see SessionTracker.takeSetAside); usually none. */
+  sessions: readonly SessionRow[];
 }

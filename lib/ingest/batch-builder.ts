@@ -16,6 +16,8 @@ export interface BuilderStart {
   nextEventId: number;
   nextProcessId: number;
   nextBlockId: number;
+  /** See DerivedTablesOptions. */
+  maxOpenSessions?: number;
 }
 
 function processTuple(row: ProcessRow): ProcessTuple {
@@ -60,7 +62,10 @@ export class BatchBuilder {
   constructor(start: BuilderStart) {
     this.nextEventId = start.nextEventId;
     this.nextBlockId = start.nextBlockId;
-    this.derived = new DerivedTables({ firstProcessId: start.nextProcessId });
+    this.derived = new DerivedTables({
+      firstProcessId: start.nextProcessId,
+      maxOpenSessions: start.maxOpenSessions,
+    });
   }
 
   get pendingEvents(): number {
@@ -116,6 +121,7 @@ export class BatchBuilder {
     if (search) this.batch.search.push([id, search]);
     const derived = this.derived.add({ eventId: id, node, timeMs, facts });
     for (const process of derived.processes) this.batch.processes.push(processTuple(process));
+    for (const session of derived.sessions) this.batch.sessions.push(session);
     for (const tty of derived.tty) {
       this.batch.tty.push([
         tty.eventId,

@@ -158,6 +158,24 @@ describe.skipIf(!corpusAvailable)("ingest into a real database", () => {
     ]);
   });
 
+  it("gives the same sessions when only a few are held in memory at once", async () => {
+    const sessionsOf = (dataset: number | null) =>
+      db
+        .prepare(
+          `SELECT node, ses, auid, user_name, kind, addr, hostname, terminal, start_ms, end_ms, events,
+            execs, failures, has_tty FROM sessions WHERE dataset_id = ? ORDER BY node, ses`,
+        )
+        .all(dataset);
+    // Real hosts' logs: cron sessions by the hundred (vrl-devtest: 785), sshd, sudo.
+    for (const log of ["vrl-devtest/audit.log", "msticpy/auditd_log.txt"]) {
+      const sources = () => expandSources([corpusPath(log)]);
+      const whole = await ingest(sources(), { db, name: "whole" });
+      const parts = await ingest(sources(), { db, name: "parts", maxOpenSessions: 4 });
+      expect(sessionsOf(whole.dataset).length).toBeGreaterThan(40);
+      expect(sessionsOf(parts.dataset)).toEqual(sessionsOf(whole.dataset));
+    }
+  });
+
   it("derives sessions, processes and TTY rows", async () => {
     const result = await ingest(expandSources([corpusPath("go-libaudit/auparse/audit-rhel7.log")]), { db });
     const store = openStore(dbFile);

@@ -52,6 +52,8 @@ export interface IngestOptions {
   onProgress?: (progress: IngestProgress) => void;
   signal?: AbortSignal;
   limits?: Partial<ParserLimits>;
+  /** Sessions the parse side aggregates at once (lib/derive's MAX_OPEN_SESSIONS by default). */
+  maxOpenSessions?: number;
   /** Known total size (an upload's Content-Length) when the sources' sizes are not. */
   bytesTotal?: number;
   /** Parse in a worker thread (the default); inline parsing is for tests of that path. */
@@ -170,6 +172,7 @@ export async function ingest(
         nextProcessId: nextId(db, "processes", datasetId),
         nextBlockId: nextId(db, "raw_blocks", datasetId),
         limits: options.limits,
+        maxOpenSessions: options.maxOpenSessions,
       };
       channel =
         options.worker === false

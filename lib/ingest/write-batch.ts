@@ -1,3 +1,4 @@
+import type { SessionRow } from "../derive/derived-tables";
 import { emptyReportRows, type ReportRows } from "../reports/rows";
 
 /**
@@ -97,6 +98,8 @@ export interface WriteBatch {
   reports: ReportRows;
   /** [auid, name] the first time an ENRICHED record names an auid, for the dataset summary. */
   auidNames: [number, string][];
+  /** Parts of sessions set aside to bound the parse side's memory; merged into the dataset's. */
+  sessions: SessionRow[];
 }
 
 export function emptyBatch(): WriteBatch {
@@ -109,6 +112,7 @@ export function emptyBatch(): WriteBatch {
     malformed: [],
     reports: emptyReportRows(),
     auidNames: [],
+    sessions: [],
   };
 }
 

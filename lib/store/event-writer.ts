@@ -134,6 +134,7 @@ export class EventWriter {
     for (const tuple of batch.processes) if (fresh(tuple[1])) this.insertProcess.run(...tuple, this.bound);
     for (const tuple of batch.tty) if (fresh(tuple[0])) this.insertTty.run(...tuple, this.bound);
     this.reports.write(batch.reports, fresh);
+    this.mergeSessions(batch.sessions);
     for (const tuple of batch.malformed) {
       if (this.malformedKept >= MALFORMED_KEPT) break;
       this.malformedKept++;
