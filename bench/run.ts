@@ -4,7 +4,8 @@
  *   tsx bench/run.ts [--size MB] [--seed N] [--format raw|enriched] [--only SECTION[,SECTION]]
  *   [--ingest-size MB]
  * Sections: parse (on a --size log, 200 MB by default), ingest (on an --ingest-size log, 1 GB by
- * default, beside aureport's time and the store's floor on the same file), reports (each report's query times on the
+ * default, beside aureport's time and the store's floor on the same file; then a real host's log
+ * from the corpus replayed to the same size, beside aureport's time on it), reports (each report's query times on the
  * --ingest-size log's dataset, beside aureport's time for the same report; prints its own table).
  */
 import { execFileSync } from "node:child_process";
@@ -13,9 +14,11 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { HEAP_FLAGS } from "../lib/cli/node-flags";
 import { GENERATOR_VERSION, type GeneratorOptions } from "../lib/generator/generate-log";
+import { CORPUS_DIR, corpusAvailable } from "../lib/testing/corpus";
 import { writeGeneratedLog } from "./generate";
 import type { IngestBenchResult } from "./ingest";
 import type { ParseBenchResult } from "./parse";
+import { writeReplayedLog } from "./replay";
 import type { AureportTime, QueryTiming, ReportsBenchResult } from "./reports";
 import type { StoreFloorResult } from "./store-floor";
 
@@ -38,7 +41,7 @@ interface Section {
   name: string;
   /** Which generated log it reads. */
   log: "parse" | "ingest";
-  run: (file: string) => BenchRow[];
+  run: (file: string, sizeMb: number) => BenchRow[] | Promise<BenchRow[]>;
 }
 
 /** Runs a bench script in its own node process and reads the JSON line it prints. */
@@ -68,21 +71,43 @@ function parseRow(r: ParseBenchResult): BenchRow {
   };
 }
 
-function ingestRows(r: IngestBenchResult, floor: StoreFloorResult): BenchRow[] {
-  const ratio = (seconds: number) =>
-    r.aureportSeconds === null
-      ? "aureport not installed"
-      : `${(seconds / r.aureportSeconds).toFixed(2)}× aureport's ${r.aureportSeconds.toFixed(2)} s`;
-  return [
-    {
-      section: "ingest",
-      name: "ingest (parse worker + SQLite)",
-      bytes: r.bytes,
-      events: r.events,
-      seconds: r.seconds,
-      peakRss: r.peakRss,
-      note: `ratio ${ratio(r.seconds)}; database ${(r.dbBytes / MB).toFixed(0)} MB = ${(r.dbBytes / r.bytes).toFixed(2)}× the log`,
-    },
+function ingestRow(name: string, r: IngestBenchResult): BenchRow {
+  return {
+    section: "ingest",
+    name,
+    bytes: r.bytes,
+    events: r.events,
+    seconds: r.seconds,
+    peakRss: r.peakRss,
+    note: `ratio ${aureportRatio(r, r.seconds)}; database ${(r.dbBytes / MB).toFixed(0)} MB = ${(r.dbBytes / r.bytes).toFixed(2)}× the log`,
+  };
+}
+
+function aureportRatio(r: IngestBenchResult, seconds: number): string {
+  return r.aureportSeconds === null
+    ? "aureport not installed"
+    : `${(seconds / r.aureportSeconds).toFixed(2)}× aureport's ${r.aureportSeconds.toFixed(2)} s`;
+}
+
+/** The corpus's largest real log replayed to `sizeMb` (cached in bench/out/), or null without the corpus. */
+async function replayedLog(sizeMb: number): Promise<string | null> {
+  if (!corpusAvailable) {
+    console.log(`ingest of a real host's log skipped: ${CORPUS_DIR} is absent`);
+    return null;
+  }
+  const file = path.join(OUT_DIR, `replay-vrl-devtest-${sizeMb}mb.log`);
+  if (!existsSync(file) || statSync(file).size < sizeMb * MB) {
+    await writeReplayedLog(path.join(CORPUS_DIR, "vrl-devtest/audit.log"), file, sizeMb * MB);
+  }
+  return file;
+}
+
+async function ingestRows(file: string, sizeMb: number): Promise<BenchRow[]> {
+  // With the heap flags the CLI runs with (bin/auditscope).
+  const generated = runChild<IngestBenchResult>("ingest.ts", [file], HEAP_FLAGS);
+  const floor = runChild<StoreFloorResult>("store-floor.ts", [file]);
+  const rows = [
+    ingestRow("ingest (parse worker + SQLite)", generated),
     {
       section: "ingest",
       name: "floor: lines, bare event rows, deflated raw",
@@ -90,9 +115,15 @@ function ingestRows(r: IngestBenchResult, floor: StoreFloorResult): BenchRow[] {
       events: floor.events,
       seconds: floor.seconds,
       peakRss: floor.peakRss,
-      note: `${ratio(floor.seconds)}: the least any SQLite store of this file costs here (no field, index or derived row)`,
+      note: `${aureportRatio(generated, floor.seconds)}: the least any SQLite store of this file costs here (no field, index or derived row)`,
     },
   ];
+  const replayed = await replayedLog(sizeMb);
+  if (replayed !== null) {
+    const real = runChild<IngestBenchResult>("ingest.ts", [replayed], HEAP_FLAGS);
+    rows.push(ingestRow("ingest of a real host's log (corpus vrl-devtest, replayed)", real));
+  }
+  return rows;
 }
 
 const ms = (t: QueryTiming | null) => (t === null ? "-" : `${t.p50Ms.toFixed(1)} / ${t.p95Ms.toFixed(1)}`);
@@ -168,12 +199,7 @@ const SECTIONS: Section[] = [
   {
     name: "ingest",
     log: "ingest",
-    // With the heap flags the CLI runs with (bin/auditscope).
-    run: (file) =>
-      ingestRows(
-        runChild<IngestBenchResult>("ingest.ts", [file], HEAP_FLAGS),
-        runChild<StoreFloorResult>("store-floor.ts", [file]),
-      ),
+    run: ingestRows,
   },
   {
     name: "reports",
@@ -294,16 +320,14 @@ async function main(): Promise<void> {
   const rows: BenchRow[] = [];
   for (const section of SECTIONS) {
     if (args.only && !args.only.includes(section.name)) continue;
-    const { file, meta, reused } = await benchLog(
-      args,
-      section.log === "ingest" ? args.ingestSizeMb : args.sizeMb,
-    );
+    const sizeMb = section.log === "ingest" ? args.ingestSizeMb : args.sizeMb;
+    const { file, meta, reused } = await benchLog(args, sizeMb);
     console.log(
       `${section.name}: ${reused ? "reusing" : "using"} ${path.relative(process.cwd(), file)}: ${(meta.bytes / MB).toFixed(0)} MB, ` +
         `${meta.events.toLocaleString("en-US")} events, ${(meta.records / meta.events).toFixed(2)} records/event, ` +
         `${(meta.bytes / meta.events).toFixed(0)} bytes/event`,
     );
-    rows.push(...section.run(file));
+    rows.push(...(await section.run(file, sizeMb)));
   }
   console.log("");
   printTable(rows);
