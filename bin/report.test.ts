@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -137,5 +137,27 @@ describe.skipIf(!corpusAvailable)("auditscope report", () => {
     });
     expect(result.stdout.split("\n")).toHaveLength(4);
     expect(result.stderr).toBe("");
+  });
+
+  it("prints the log's UTF-8 as text and escapes control and bidi characters, in text and JSON", () => {
+    // exe "/usr/bin/café" + ESC + "X" + U+202E, hex-encoded as auditd writes such paths.
+    const exe = Buffer.from("/usr/bin/café\u001bX\u202e", "utf8").toString("hex").toUpperCase();
+    const log = path.join(dir, "utf8.log");
+    writeFileSync(
+      log,
+      `type=SYSCALL msg=audit(1700000000.100:7): arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=1 ppid=1 pid=200 auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=3 comm="x" exe=${exe} key=(null)\ntype=EOE msg=audit(1700000000.100:7): \n`,
+    );
+    const own = path.join(dir, "utf8.db");
+    expect(run(["ingest", "--db", own, log]).status).toBe(0);
+    const shown = "/usr/bin/café\\x1bX\\u202e";
+    for (const args of [["executable"], ["executable", "--summary"]]) {
+      const { stdout } = run(["report", "--db", own, ...args]);
+      expect(stdout).toContain(shown);
+      expect(stdout).not.toMatch(/[\u001b\u202e]|Ã/);
+    }
+    const detailed = JSON.parse(run(["report", "--db", own, "executable", "--json"]).stdout);
+    expect(detailed.rows[0][2]).toBe(shown);
+    const ranking = JSON.parse(run(["report", "--db", own, "executable", "--summary", "--json"]).stdout);
+    expect(ranking.rows).toEqual([[1, shown]]);
   });
 });

@@ -17,6 +17,7 @@ import {
   reportSummary,
   resolveTime,
 } from "../../lib/reports";
+import { displayJson } from "../../lib/reports/output/display";
 import { logTimesJson, rankingJson, summaryJson } from "../../lib/reports/output/json";
 import { batched, detailedJsonPieces, detailedTextPieces } from "../../lib/reports/output/pieces";
 import { logTimesText, rankingText, summaryText } from "../../lib/reports/output/text";
@@ -133,7 +134,7 @@ export async function reportCommand(args: string[]): Promise<number> {
     };
     const json = values.json === true;
     const print = (value: unknown, text: string) =>
-      writeText(process.stdout, json ? `${JSON.stringify(value)}\n` : text);
+      writeText(process.stdout, json ? `${displayJson(value)}\n` : text);
     if (name === "summary") {
       const summary = reportSummary(store.db, dataset.id, filters);
       await print(summaryJson(summary), summaryText(summary, filters));

@@ -4,6 +4,7 @@ import { reportKind } from "./aureport/kinds";
 import { detailedRows, type ReportPage } from "./detailed";
 import type { ReportFilters } from "./filters";
 import { reportLogTimes } from "./log-times";
+import { displayJson } from "./output/display";
 import { detailedJsonRow, logTimesJson, rankingJson } from "./output/json";
 import { batched, csvPieces, detailedJsonPieces } from "./output/pieces";
 import { hasRanking, reportRanking } from "./ranking";
@@ -31,11 +32,11 @@ export function exportPieces(
   const { name } = what;
   if (name === "log") {
     const json = logTimesJson(reportLogTimes(db, datasetId));
-    return format === "json" ? [JSON.stringify(json)] : csvPieces(json.columns, json.rows);
+    return format === "json" ? [displayJson(json)] : csvPieces(json.columns, json.rows);
   }
   if (isRanking(what)) {
     const json = rankingJson(reportRanking(db, datasetId, name, what.filters));
-    return format === "json" ? [JSON.stringify(json)] : csvPieces(json.columns, json.rows);
+    return format === "json" ? [displayJson(json)] : csvPieces(json.columns, json.rows);
   }
   const columns = reportKind(name).columns;
   const rows = detailedRows(db, datasetId, name, what.filters, what.order);

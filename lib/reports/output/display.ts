@@ -10,3 +10,7 @@ import type { Cell } from "../aureport/kinds";
 export const displayText = (text: string): string => escapeInvisible(latin1ToText(text));
 
 export const displayCell = (cell: Cell): Cell => (typeof cell === "string" ? displayText(cell) : cell);
+
+/** JSON of a report with every string in it as `displayText` shows it (the exports' JSON, the CLI's `--json`). */
+export const displayJson = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) => (typeof v === "string" ? displayText(v) : v));

@@ -1,7 +1,7 @@
 import Papa from "papaparse";
 import type { Cell, ReportName } from "../aureport/kinds";
 import type { DetailedRow } from "../detailed";
-import { displayCell } from "./display";
+import { displayCell, displayJson } from "./display";
 import { detailedJsonRow } from "./json";
 import { detailedHeader, detailedLine, NO_EVENTS } from "./text";
 
@@ -25,7 +25,7 @@ export function* detailedJsonPieces(
   yield `{"report":${JSON.stringify(name)},"summary":false,"columns":${JSON.stringify(columns)},"rows":[`;
   let first = true;
   for (const row of rows) {
-    yield `${first ? "" : ","}${JSON.stringify(detailedJsonRow(row))}`;
+    yield `${first ? "" : ","}${displayJson(detailedJsonRow(row))}`;
     first = false;
   }
   yield "]}\n";

@@ -1,4 +1,3 @@
-import { escapeInvisible } from "../../format/escape";
 import { type ReportName, reportKind } from "../aureport/kinds";
 import type { DetailedRow } from "../detailed";
 import type { ReportFilters } from "../filters";
@@ -6,15 +5,17 @@ import type { LogTimeRange } from "../log-times";
 import type { Ranking } from "../ranking";
 import type { SummaryReport } from "../summary";
 import { aureportDate } from "./dates";
+import { displayText } from "./display";
 
 /**
  * Reports laid out as aureport prints them (title, rule, `# columns`, rule, numbered rows; dates
- * in its C-locale form, UTC), with every string from the log made visibly safe for a terminal.
+ * in its C-locale form, UTC), with every string from the log decoded and made visibly safe for a
+ * terminal, as on the pages.
  */
 
 const NONE = "<no events of interest were found>\n\n";
 const rule = (width: number) => "=".repeat(width);
-const cellText = (cell: string | number) => (typeof cell === "number" ? String(cell) : escapeInvisible(cell));
+const cellText = (cell: string | number) => (typeof cell === "number" ? String(cell) : displayText(cell));
 
 function prefix(filters: ReportFilters): string {
   if (filters.success === "failed") return "Failed ";
@@ -39,7 +40,7 @@ export function rankingText(ranking: Ranking, filters: ReportFilters): string {
   const width = summary?.rule ?? 27;
   const head = `\n${prefix(filters)}${ranking.title}\n${rule(width)}\ntotal  ${ranking.what}\n${rule(width)}\n`;
   if (ranking.rows.length === 0) return `${head}${NONE}`;
-  return head + ranking.rows.map((row) => `${row.total}  ${escapeInvisible(row.value)}\n`).join("");
+  return head + ranking.rows.map((row) => `${row.total}  ${displayText(row.value)}\n`).join("");
 }
 
 export function summaryText(summary: SummaryReport, filters: ReportFilters): string {
@@ -63,8 +64,8 @@ export function summaryText(summary: SummaryReport, filters: ReportFilters): str
 export function logTimesText(files: LogTimeRange[]): string {
   const lines = files.map((file) =>
     file.firstMs === null || file.lastMs === null
-      ? `${escapeInvisible(file.path)}: no records`
-      : `${escapeInvisible(file.path)}: ${aureportDate(file.firstMs, true)} - ${aureportDate(file.lastMs, true)}`,
+      ? `${displayText(file.path)}: no records`
+      : `${displayText(file.path)}: ${aureportDate(file.firstMs, true)} - ${aureportDate(file.lastMs, true)}`,
   );
   return `\nLog Time Range Report\n${rule(21)}\n${lines.join("\n")}\n`;
 }
