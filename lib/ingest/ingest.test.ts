@@ -134,6 +134,25 @@ describe.skipIf(!corpusAvailable)("ingest into a real database", () => {
     ]);
   });
 
+  it("does not stall on long lines or large events (more bytes in flight than a batch holds)", async () => {
+    const records = readFileSync(corpusPath("audit-userspace/test.log"), "latin1");
+    // 18 MB of 30 KB lines before the first record: read before the file is known to be a log.
+    const longLines = path.join(dir, "long-lines.log");
+    writeFileSync(longLines, `${`${"x".repeat(30_000)}\n`.repeat(600)}${records}`, "latin1");
+    // 900 events of 12 KB: more than the in-flight limit before a batch of 1000 events is full.
+    const bigEvents = path.join(dir, "big-events.log");
+    const argument = "a".repeat(12_000);
+    const event = (n: number) =>
+      `type=SYSCALL msg=audit(1700000000.${String(n % 1000).padStart(3, "0")}:${n}): arch=c000003e syscall=59 success=yes exit=0 items=0 ppid=1 pid=${1000 + n} auid=0 uid=0 gid=0 euid=0 ses=1 comm="sh" exe="/bin/sh"\n` +
+      `type=EXECVE msg=audit(1700000000.${String(n % 1000).padStart(3, "0")}:${n}): argc=2 a0="sh" a1="${argument}"\n`;
+    writeFileSync(bigEvents, Array.from({ length: 900 }, (_, n) => event(n + 1)).join(""), "latin1");
+    const result = await ingest(expandSources([longLines, bigEvents]), { db });
+    expect(result.files.map((f) => [f.events, f.refused])).toEqual([
+      [7, null],
+      [900, null],
+    ]);
+  });
+
   it("creates nothing when every file is refused", async () => {
     const png = path.join(dir, "only.png");
     writeFileSync(png, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0]));

@@ -10,6 +10,12 @@ import type { WriteBatch } from "./write-batch";
  * it and cost twice the garbage collection).
  */
 const BATCH_EVENTS = 1000;
+/**
+ * Input bytes after which the parse side answers even without a full batch, or before the file is
+ * known to be an audit log: the reading side stops sending at MAX_IN_FLIGHT unanswered bytes and
+ * must hear back before then, however long the lines and events (long ones hung the ingest).
+ */
+const REPLY_BYTES = 1024 * 1024;
 /** A file with no audit record in its first this-many non-empty lines is not an audit log. */
 export const SNIFF_LINES = 1000;
 
@@ -26,6 +32,8 @@ export interface FileStats {
 /** What the parse side says back, in order. */
 export type ParseMessage =
   | { kind: "batch"; batch: WriteBatch; bytes: number; lines: number; events: number }
+  /** Bytes parsed before the file is known to be an audit log: nothing to write yet. */
+  | { kind: "read"; bytes: number; lines: number }
   | { kind: "refused"; reason: "binary" | "no-records" | "empty" }
   | { kind: "file-done"; batch: WriteBatch; stats: FileStats }
   | { kind: "sessions"; sessions: SessionRow[] };
@@ -99,7 +107,13 @@ export class ParseSide {
       if (parser.stats.records > 0) this.sniffed = true;
     }
     // Until the file is known to be an audit log, nothing of it goes to the writer.
-    if (this.sniffed && this.builder.pendingEvents >= BATCH_EVENTS) {
+    if (!this.sniffed) {
+      if (this.bytesSinceReply >= REPLY_BYTES) {
+        reply({ kind: "read", bytes: this.takeBytes(), lines: parser.stats.lines });
+      }
+      return;
+    }
+    if (this.builder.pendingEvents >= BATCH_EVENTS || this.bytesSinceReply >= REPLY_BYTES) {
       reply({
         kind: "batch",
         batch: this.builder.take(false),
