@@ -24,6 +24,10 @@ export function openDatabase(file: string = databasePath()): Database.Database {
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   db.pragma("foreign_keys = ON");
   db.pragma("synchronous = NORMAL");
+  // Checkpoints every 64 MB of WAL rather than 4 MB: a bulk load rewrites the same index pages
+  // again and again, and each checkpoint copied them to the database once more (an ingest of a
+  // real host's log ran 10 % faster: 23.7 against 26.2 s for 440 MB).
+  db.pragma("wal_autocheckpoint = 16000");
   applyMigrations(db);
   markInterruptedIngests(db);
   return db;
