@@ -55,8 +55,9 @@ export function packCounters(view: SubEventView): number {
       : 0;
   }
   let packed = 0;
-  for (const [i, [, count]] of COUNTERS.entries()) {
-    const n = Math.min(count(view), COUNTER_MAX);
+  // An indexed loop: `entries()` with destructuring made two arrays per counter per event.
+  for (let i = 0; i < COUNTERS.length; i++) {
+    const n = Math.min((COUNTERS[i] as (typeof COUNTERS)[number])[1](view), COUNTER_MAX);
     if (n > 0) packed += n * 2 ** (COUNTER_BITS * i);
   }
   return packed;
