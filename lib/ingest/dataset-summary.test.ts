@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGenerator } from "../generator/generate-log";
 import { closeStore, openStore, type Store } from "../store/db";
 import { overviewBothWays } from "../testing/overview-both-ways";
+import { type DatasetSummary, MAX_TIME_BUCKETS } from "./dataset-summary";
 import { ingest } from "./ingest";
 import { expandSources } from "./sources";
 
@@ -68,5 +69,39 @@ describe("counts kept at ingest, with overlapping files", () => {
     expect(sessions((await ingest(expandSources([first, second]), { db: store.db })).dataset)).toEqual(
       reference,
     );
+  });
+});
+
+describe("counts kept at ingest, for a log spread over months", () => {
+  const userCommand = (timeMs: number, serial: number) =>
+    `type=USER_CMD msg=audit(${(timeMs / 1000).toFixed(3)}:${serial}): pid=1 uid=0 auid=1000 ses=1 msg='cwd="/" cmd=6C73 exe="/usr/bin/sudo" terminal=pts/0 res=${serial % 7 === 0 ? "failed" : "success"}'\n`;
+  const logOf = (name: string, startMs: number, count: number, stepMs: number) => {
+    const file = path.join(dir, name);
+    const lines: string[] = [];
+    for (let i = 0; i < count; i++) lines.push(userCommand(startMs + i * stepMs, i + 1));
+    writeFileSync(file, lines.join(""), "latin1");
+    return file;
+  };
+
+  it("keeps at most MAX_TIME_BUCKETS time buckets, and the chart stays exact", async () => {
+    // 110,000 events 90 s apart: as many distinct minutes, over 114 days.
+    const spread = logOf("spread.log", Date.UTC(2025, 0, 1), 110_000, 90_000);
+    const result = await ingest(expandSources([spread]), { db: store.db });
+    const dataset = result.dataset as number;
+    const summary = () =>
+      JSON.parse(
+        store.db
+          .prepare<[number], { summary: string }>(`SELECT summary FROM datasets WHERE id = ?`)
+          .get(dataset)?.summary ?? "null",
+      ) as DatasetSummary;
+    expect(summary().minutes.length).toBeLessThanOrEqual(MAX_TIME_BUCKETS);
+    expect(summary().bucketMs).toBe(3_600_000);
+    // A file counted in minutes, added to it: the two are counted at the wider width.
+    const later = logOf("later.log", Date.UTC(2025, 5, 1), 500, 61_000);
+    await ingest(expandSources([later]), { db: store.db, dataset });
+    expect(summary().bucketMs).toBe(3_600_000);
+    const { fromCounts, fromTables } = overviews(dataset);
+    expect(fromCounts.buckets.reduce((n, b) => n + b.success + b.failed + b.other, 0)).toBe(110_500);
+    expect(fromCounts).toEqual(fromTables);
   });
 });

@@ -6,8 +6,13 @@ import { EVENT_COLUMN, type EventTuple } from "./write-batch";
  * several ingests into one dataset merge.
  */
 export interface DatasetSummary {
-  /** Events per minute: [minute start ms, succeeded, failed, no result]. */
-  minutes: [number, number, number, number][];
+  /**
+   * Events per time bucket: [bucket start ms, succeeded, failed, no result]. Buckets are minutes,
+   * unless the log spans more than MAX_TIME_BUCKETS of them: then hours, or days.
+   */
+  minutes: TimeBucket[];
+  /** The buckets' width; absent in summaries kept before it was (minutes). */
+  bucketMs?: number;
   failed: number;
   failedLogins: number;
   auids: Record<string, number>;
@@ -18,7 +23,36 @@ export interface DatasetSummary {
   failedSyscalls: Record<string, number>;
 }
 
+type TimeBucket = [number, number, number, number];
+
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+/**
+ * Time buckets kept before they are made wider. A log of minutes spread over years (or with
+ * hostile timestamps) would otherwise hold a bucket per event. More than this many minutes means
+ * a range of over 69 days, which the overview draws in buckets of 12 hours or more; more than this
+ * many hours, over 11 years: 30-day buckets. So wider buckets never blur what is drawn.
+ */
+export const MAX_TIME_BUCKETS = 100_000;
+
+function widerThan(width: number): number {
+  return width < HOUR ? HOUR : DAY;
+}
+
+/** The buckets re-counted at `width` (a multiple of theirs). */
+function rebucket(buckets: Iterable<TimeBucket>, width: number): Map<number, TimeBucket> {
+  const out = new Map<number, TimeBucket>();
+  for (const [start, ok, failed, other] of buckets) {
+    const at = Math.floor(start / width) * width;
+    const bucket = out.get(at) ?? [at, 0, 0, 0];
+    bucket[1] += ok;
+    bucket[2] += failed;
+    bucket[3] += other;
+    out.set(at, bucket);
+  }
+  return out;
+}
 /** Top tables keep this many distinct values before trimming the rarest. */
 const MAX_DISTINCT = 5000;
 
@@ -32,7 +66,8 @@ function bump(map: Map<string, number>, key: string, by = 1): void {
 }
 
 export class SummaryCounter {
-  private readonly minutes = new Map<number, [number, number, number, number]>();
+  private minutes = new Map<number, TimeBucket>();
+  private bucketMs = MINUTE;
   private failed = 0;
   private failedLogins = 0;
   private readonly auids = new Map<string, number>();
@@ -42,15 +77,22 @@ export class SummaryCounter {
   private readonly nodes = new Map<string, number>();
   private readonly failedSyscalls = new Map<string, number>();
 
+  constructor(private readonly maxTimeBuckets = MAX_TIME_BUCKETS) {}
+
   /** Counts one inserted event, from its row. */
   add(event: EventTuple): void {
     const timeMs = event[EVENT_COLUMN.timeMs];
     const success = event[EVENT_COLUMN.success];
-    const minute = Math.floor(timeMs / MINUTE) * MINUTE;
-    let bucket = this.minutes.get(minute);
+    const start = Math.floor(timeMs / this.bucketMs) * this.bucketMs;
+    let bucket = this.minutes.get(start);
     if (!bucket) {
-      bucket = [minute, 0, 0, 0];
-      this.minutes.set(minute, bucket);
+      bucket = [start, 0, 0, 0];
+      this.minutes.set(start, bucket);
+      if (this.minutes.size > this.maxTimeBuckets && this.bucketMs < DAY) {
+        this.bucketMs = widerThan(this.bucketMs);
+        this.minutes = rebucket(this.minutes.values(), this.bucketMs);
+        bucket = this.minutes.get(Math.floor(timeMs / this.bucketMs) * this.bucketMs) as TimeBucket;
+      }
     }
     bucket[success === 1 ? 1 : success === 0 ? 2 : 3]++;
     if (success === 0) {
@@ -77,6 +119,7 @@ export class SummaryCounter {
     const obj = (map: Map<string, number>) => Object.fromEntries(map);
     return {
       minutes: [...this.minutes.values()].sort((a, b) => a[0] - b[0]),
+      bucketMs: this.bucketMs,
       failed: this.failed,
       failedLogins: this.failedLogins,
       auids: obj(this.auids),
@@ -98,16 +141,11 @@ function mergeCounts(a: Record<string, number>, b: Record<string, number>): Reco
 /** Adds a new ingest's summary to the one a dataset already had. */
 export function mergeSummaries(a: DatasetSummary | null, b: DatasetSummary): DatasetSummary {
   if (!a) return b;
-  const minutes = new Map<number, [number, number, number, number]>(a.minutes.map((m) => [m[0], [...m]]));
-  for (const [start, ok, failed, other] of b.minutes) {
-    const bucket = minutes.get(start) ?? [start, 0, 0, 0];
-    bucket[1] += ok;
-    bucket[2] += failed;
-    bucket[3] += other;
-    minutes.set(start, bucket);
-  }
+  const bucketMs = Math.max(a.bucketMs ?? MINUTE, b.bucketMs ?? MINUTE);
+  const minutes = rebucket([...a.minutes, ...b.minutes], bucketMs);
   return {
     minutes: [...minutes.values()].sort((x, y) => x[0] - y[0]),
+    bucketMs,
     failed: a.failed + b.failed,
     failedLogins: a.failedLogins + b.failedLogins,
     auids: mergeCounts(a.auids, b.auids),

@@ -84,8 +84,11 @@ export function getDatasetOverview(
       `SELECT summary, events FROM datasets WHERE id = ?`,
     )
     .get(datasetId);
-  if (!row?.summary || bucketMs < MINUTE) return overviewFromTables(store, datasetId, firstMs, bucketMs);
-  const summary = JSON.parse(row.summary) as DatasetSummary;
+  const summary = row?.summary ? (JSON.parse(row.summary) as DatasetSummary) : null;
+  // Bars narrower than the buckets counted at ingest (a short log drawn in seconds) need the tables.
+  if (!row || !summary || bucketMs < (summary.bucketMs ?? MINUTE)) {
+    return overviewFromTables(store, datasetId, firstMs, bucketMs);
+  }
   const one = (sql: string) => store.db.prepare<[number], { n: number }>(sql).get(datasetId)?.n ?? 0;
   // Names of raw (not ENRICHED) logs come from the logins: the sessions table is small.
   const sessionNames = new Map(
@@ -97,8 +100,8 @@ export function getDatasetOverview(
       .map((r) => [r.auid, r.name]),
   );
   const buckets = new Map<number, Bucket>();
-  for (const [minute, success, failed, other] of summary.minutes) {
-    const startMs = Math.floor(minute / bucketMs) * bucketMs;
+  for (const [counted, success, failed, other] of summary.minutes) {
+    const startMs = Math.floor(counted / bucketMs) * bucketMs;
     const bucket = buckets.get(startMs) ?? { startMs, success: 0, failed: 0, other: 0 };
     bucket.success += success;
     bucket.failed += failed;
