@@ -5,6 +5,8 @@ interface OpenEvent {
   event: AuditEvent;
   /** Sequence number of the last record added to it. */
   lastSeq: number;
+  /** Bytes of its records' raw lines. */
+  bytes: number;
 }
 
 // An event is left open until at least this many records of other events have followed its last
@@ -40,9 +42,13 @@ export class EventAssembler {
   private last: OpenEvent | null = null;
   private lastSec = Number.NaN;
   private seq = 0;
+  private bytesOpen = 0;
 
   constructor(
-    private readonly limits: Pick<ParserLimits, "maxRecordsPerEvent" | "maxEventsInFlight" | "windowSeconds">,
+    private readonly limits: Pick<
+      ParserLimits,
+      "maxRecordsPerEvent" | "maxEventsInFlight" | "maxBytesInFlight" | "windowSeconds"
+    >,
   ) {}
 
   /** Adds a record; returns the events it completed, and false in `accepted` if the event was full. */
@@ -65,6 +71,7 @@ export class EventAssembler {
         key,
         event: { node: record.node, sec: record.sec, ms: record.ms, serial: record.serial, records: [] },
         lastSeq: this.seq,
+        bytes: 0,
       };
       this.open.set(key, open);
       this.last = open;
@@ -76,7 +83,12 @@ export class EventAssembler {
     }
     open.event.records.push(record);
     open.lastSeq = this.seq;
+    open.bytes += record.raw.length;
+    this.bytesOpen += record.raw.length;
     if (record.type === "EOE") this.complete(open, done);
+    // A record arriving after its event was completed this way starts it again; the store keeps
+    // such late records beside the event, so nothing is lost.
+    while (this.bytesOpen > this.limits.maxBytesInFlight) this.closeOldest(done);
     return true;
   }
 
@@ -85,13 +97,19 @@ export class EventAssembler {
     for (const { event } of this.open.values()) done.push(event);
     this.open.clear();
     this.last = null;
+    this.bytesOpen = 0;
   }
 
   get inFlight(): number {
     return this.open.size;
   }
 
+  get bytesInFlight(): number {
+    return this.bytesOpen;
+  }
+
   private complete(open: OpenEvent, done: AuditEvent[]): void {
+    this.bytesOpen -= open.bytes;
     this.open.delete(open.key);
     if (this.last === open) this.last = null;
     done.push(open.event);

@@ -88,6 +88,23 @@ describe("AuditParser edge cases", () => {
     expect(parser.end().events.length + completed).toBe(5000);
   });
 
+  it("bounds the bytes held in open events: thousands of long records in one second", () => {
+    const parser = new AuditParser({ maxBytesInFlight: 1024 * 1024 });
+    const long = ` data=${"x".repeat(20_000)}`;
+    let early = 0;
+    let records = 0;
+    for (let i = 0; i < 2000; i++) {
+      const { events } = parser.push(Buffer.from(line(i, 1000, "SYSCALL", long)));
+      early += events.length;
+      records += events.reduce((n, e) => n + e.records.length, 0);
+    }
+    // 40 MB of one-record events, all in the same second: held 1 MB at most, none lost.
+    expect(early).toBeGreaterThan(1900);
+    const rest = parser.end().events;
+    expect(early + rest.length).toBe(2000);
+    expect(records + rest.reduce((n, e) => n + e.records.length, 0)).toBe(2000);
+  });
+
   it("handles CRLF, blank lines and comments", () => {
     const { events, stats } = parseBuffer(Buffer.from(`# a comment\r\n\r\n${line(1).replace("\n", "\r\n")}`));
     expect(events).toHaveLength(1);

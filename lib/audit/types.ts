@@ -60,6 +60,11 @@ export interface ParserLimits {
   maxRecordsPerEvent: number;
   /** Events waiting for more records; past this the oldest is completed. */
   maxEventsInFlight: number;
+  /**
+   * Bytes of raw lines in events waiting for more records; past this the oldest are completed.
+   * Without it, thousands of open events of long lines (hostile input) could hold gigabytes.
+   */
+  maxBytesInFlight: number;
   /** An event is complete once the log has moved this many seconds past it. */
   windowSeconds: number;
 }
@@ -69,5 +74,6 @@ export const DEFAULT_LIMITS: ParserLimits = {
   maxFieldsPerRecord: 4096,
   maxRecordsPerEvent: 4096,
   maxEventsInFlight: 4096,
+  maxBytesInFlight: 8 * 1024 * 1024,
   windowSeconds: 3,
 };
