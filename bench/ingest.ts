@@ -19,6 +19,8 @@ export interface IngestBenchResult {
   seconds: number;
   peakRss: number;
   dbBytes: number;
+  /** Events with a login uid: aureport looks up each one's user name, the bulk of its time on real logs. */
+  loginUidEvents: number;
   aureportSeconds: number | null;
 }
 
@@ -37,6 +39,8 @@ export async function benchIngest(file: string): Promise<IngestBenchResult> {
     const db = openDatabase(dbFile);
     const result = await ingest(expandSources([file]), { db, name: "bench" });
     if (result.status !== "ready") throw new Error(`ingest ${result.status}: ${result.error}`);
+    const loginUidEvents =
+      db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM events WHERE auid IS NOT NULL`).get()?.n ?? 0;
     db.pragma("wal_checkpoint(TRUNCATE)");
     db.close();
     const peakRss = process.resourceUsage().maxRSS * 1024;
@@ -55,6 +59,7 @@ export async function benchIngest(file: string): Promise<IngestBenchResult> {
       seconds: result.seconds,
       peakRss,
       dbBytes,
+      loginUidEvents,
       aureportSeconds,
     };
   } finally {

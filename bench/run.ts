@@ -79,7 +79,7 @@ function ingestRow(name: string, r: IngestBenchResult): BenchRow {
     events: r.events,
     seconds: r.seconds,
     peakRss: r.peakRss,
-    note: `ratio ${aureportRatio(r, r.seconds)}; database ${(r.dbBytes / MB).toFixed(0)} MB = ${(r.dbBytes / r.bytes).toFixed(2)}× the log`,
+    note: `ratio ${aureportRatio(r, r.seconds)}; database ${(r.dbBytes / MB).toFixed(0)} MB = ${(r.dbBytes / r.bytes).toFixed(2)}× the log; ${aureportLookups(r)}`,
   };
 }
 
@@ -87,6 +87,20 @@ function aureportRatio(r: IngestBenchResult, seconds: number): string {
   return r.aureportSeconds === null
     ? "aureport not installed"
     : `${(seconds / r.aureportSeconds).toFixed(2)}× aureport's ${r.aureportSeconds.toFixed(2)} s`;
+}
+
+/**
+ * aureport spends most of its time on a real log looking up the user of each event's login uid
+ * (getpwuid, through the machine's NSS: `passwd: files systemd` costs twice `files` alone), so
+ * the ratio depends on the log's share of such events and on this machine's lookups.
+ */
+function aureportLookups(r: IngestBenchResult): string {
+  let passwd = "unknown";
+  try {
+    passwd = /^passwd:\s*(.*)$/m.exec(readFileSync("/etc/nsswitch.conf", "utf8"))?.[1]?.trim() ?? passwd;
+  } catch {}
+  const share = r.events > 0 ? (100 * r.loginUidEvents) / r.events : 0;
+  return `${share.toFixed(0)} % of events have a login uid for aureport to look up (passwd: ${passwd})`;
 }
 
 /** The corpus's largest real log replayed to `sizeMb` (cached in bench/out/), or null without the corpus. */
