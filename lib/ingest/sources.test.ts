@@ -61,6 +61,16 @@ describe("expandSources", () => {
     expect(await readAll(source?.open() as Readable)).toBe(line);
   });
 
+  it("names a path it cannot read, in words", () => {
+    const missing = path.join(dir, "nothere.log");
+    expect(() => expandSources([missing])).toThrow(`cannot read ${missing}: no such file or directory`);
+    const underFile = path.join(dir, "not-a-dir.log", "x.log");
+    writeFileSync(path.join(dir, "not-a-dir.log"), line);
+    expect(() => expandSources([underFile])).toThrow(
+      `cannot read ${underFile}: a part of the path is not a directory`,
+    );
+  });
+
   it("reads an empty input as empty", async () => {
     const [source] = expandSources(["-"], Readable.from([]));
     expect(await readAll(source?.open() as Readable)).toBe("");

@@ -1,4 +1,4 @@
-import { createReadStream, type Dirent, readdirSync, statSync } from "node:fs";
+import { createReadStream, type Dirent, readdirSync, type Stats, statSync } from "node:fs";
 import path from "node:path";
 import { PassThrough, type Readable, Transform } from "node:stream";
 import { createGunzip } from "node:zlib";
@@ -67,10 +67,26 @@ function counted(input: Readable, onBytes?: (count: number) => void): Readable {
   return input.pipe(counter);
 }
 
-function fileSource(given: string): Source {
+const STAT_ERRORS: Record<string, string> = {
+  ENOENT: "no such file or directory",
+  EACCES: "permission denied",
+  ENOTDIR: "a part of the path is not a directory",
+};
+
+/** The path's stat, or an error that names the path in words (not `ENOENT: …, stat 'x'`). */
+function statOf(given: string): Stats {
+  try {
+    return statSync(given);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "";
+    throw new Error(`cannot read ${given}: ${STAT_ERRORS[code] ?? (error as Error).message}`);
+  }
+}
+
+function fileSource(given: string, stat: Stats): Source {
   return {
     path: given,
-    size: statSync(given).size,
+    size: stat.size,
     open: (onBytes) => decompressIfGzip(counted(createReadStream(given), onBytes)),
   };
 }
@@ -83,15 +99,18 @@ export function expandSources(paths: string[], stdin: Readable = process.stdin):
       sources.push({ path: "-", size: null, open: (onBytes) => decompressIfGzip(counted(stdin, onBytes)) });
       continue;
     }
-    const stat = statSync(given);
+    const stat = statOf(given);
     if (!stat.isDirectory()) {
-      sources.push(fileSource(given));
+      sources.push(fileSource(given, stat));
       continue;
     }
     const files = readdirSync(given, { withFileTypes: true })
       .filter((entry: Dirent) => entry.isFile() && !entry.name.startsWith("."))
       .map((entry) => entry.name);
-    for (const name of rotationOrder(files)) sources.push(fileSource(path.join(given, name)));
+    for (const name of rotationOrder(files)) {
+      const file = path.join(given, name);
+      sources.push(fileSource(file, statOf(file)));
+    }
   }
   return sources;
 }
