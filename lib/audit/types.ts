@@ -8,7 +8,9 @@ export type MalformedCode =
   | "bad-timestamp"
   | "bad-type"
   | "too-many-fields"
-  | "event-too-large";
+  | "event-too-large"
+  /** Not a line: the file's gzip data ends early or is corrupt from here on (found at ingest). */
+  | "corrupt-gzip";
 
 export interface Malformed {
   code: MalformedCode;

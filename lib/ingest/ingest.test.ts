@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { gunzipSync, gzipSync, constants as zlibConstants } from "node:zlib";
 import type Database from "better-sqlite3";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { getDatasetStats } from "../queries/get-dataset-stats";
@@ -159,6 +160,42 @@ describe.skipIf(!corpusAvailable)("ingest into a real database", () => {
     const result = await ingest(expandSources([png]), { db });
     expect(result).toMatchObject({ dataset: null, status: "refused" });
     expect(db.prepare(`SELECT count(*) AS n FROM datasets`).get()).toEqual({ n: 0 });
+  });
+
+  it("keeps what a cut-short gzip gave, says where it stopped, and still ingests the rest", async () => {
+    const whole = gzipSync(readCorpus("msticpy/auditd_log.txt"));
+    const cut = path.join(dir, "cut.log.gz");
+    writeFileSync(cut, whole.subarray(0, Math.floor(whole.length * 0.6)));
+    const headerOnly = path.join(dir, "header-only.log.gz");
+    writeFileSync(headerOnly, whole.subarray(0, 12));
+    // What the cut file decompresses to, up to where its data stops.
+    const given = gunzipSync(whole.subarray(0, Math.floor(whole.length * 0.6)), {
+      finishFlush: zlibConstants.Z_SYNC_FLUSH,
+    });
+    const givenLines = given.toString("latin1").split("\n").length;
+    const plain = corpusPath("audit-userspace/test.log");
+    const result = await ingest(expandSources([cut, headerOnly, plain]), { db });
+    expect(result.status).toBe("ready");
+    expect(result.files.map((f) => f.refused)).toEqual([
+      null,
+      `${headerOnly} could not be read: its gzip data is cut short before any audit record`,
+      null,
+    ]);
+    const [fromCut, , fromPlain] = result.files;
+    expect(fromCut).toMatchObject({ lines: givenLines, malformed: 1 });
+    expect(fromCut?.events).toBeGreaterThan(500);
+    expect(fromPlain?.events).toBe(7);
+    const rows = db
+      .prepare(`SELECT line, offset, code, message FROM malformed_lines WHERE dataset_id = ?`)
+      .all(result.dataset);
+    expect(rows).toEqual([
+      {
+        line: givenLines + 1,
+        offset: given.length,
+        code: "corrupt-gzip",
+        message: "its gzip data is cut short: what it gave up to here was read, nothing after",
+      },
+    ]);
   });
 
   it("keeps malformed lines with file, line and reason, and counts them", async () => {

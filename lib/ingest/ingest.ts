@@ -8,8 +8,8 @@ import { type DatasetSummary, mergeSummaries } from "./dataset-summary";
 import { datasetIdBase, ID_STRIDE } from "./ids";
 import { inlineChannel, type ParseChannel, workerChannel } from "./parse-channel";
 import { type FileStats, type ParseMessage, SNIFF_LINES } from "./parse-side";
-import type { Source } from "./sources";
-import type { WriteBatch } from "./write-batch";
+import { describeCorruptGzip, type Source } from "./sources";
+import type { MalformedTuple, WriteBatch } from "./write-batch";
 
 export interface IngestProgress {
   file: string;
@@ -295,10 +295,17 @@ export async function ingest(
     };
 
     target.channel.send({ kind: "start-file", fileId });
-    const input = source.open((count) => {
-      bytesRead += count;
-      result.bytes += count;
-    });
+    // Gzip data that stops making sense ends the file there: what came before goes in.
+    const damage: { error: Error | null; at: number } = { error: null, at: 0 };
+    const input = source.open(
+      (count) => {
+        bytesRead += count;
+        result.bytes += count;
+      },
+      (error) => {
+        damage.error = error;
+      },
+    );
     for await (const chunk of input) {
       if (options.signal?.aborted) {
         input.destroy();
@@ -306,6 +313,7 @@ export async function ingest(
       }
       const data = new Uint8Array(chunk as Buffer); // a private copy, moved (not copied) to the worker
       streamHash?.update(data);
+      damage.at += data.byteLength;
       inFlight += data.byteLength;
       target.channel.send({ kind: "chunk", data });
       settle();
@@ -329,9 +337,24 @@ export async function ingest(
     inFlight = 0;
     if (typeof end === "string") {
       db.prepare(`DELETE FROM source_files WHERE id = ?`).run(fileId);
-      return { ...result, bytes: 0, refused: `${source.path} is not an audit log (${end})` };
+      const refused = damage.error
+        ? `${source.path} could not be read: ${describeCorruptGzip(damage.error)} before any audit record`
+        : `${source.path} is not an audit log (${end})`;
+      return { ...result, bytes: 0, refused };
     }
-    const stats: FileStats = end;
+    let stats: FileStats = end;
+    if (damage.error) {
+      const note: MalformedTuple = [
+        fileId,
+        stats.lines + 1,
+        damage.at,
+        "corrupt-gzip",
+        `${describeCorruptGzip(damage.error)}: what it gave up to here was read, nothing after`,
+        new Uint8Array(),
+      ];
+      db.transaction(() => target.writer.writeMalformed([note])).immediate();
+      stats = { ...stats, malformed: stats.malformed + 1 };
+    }
     for (const format of stats.formats) formats.add(format);
     let sha = known ?? streamHash?.digest("hex") ?? "";
     if (db.prepare(`SELECT 1 FROM source_files WHERE dataset_id = ? AND sha256 = ?`).get(datasetId, sha)) {

@@ -1,15 +1,19 @@
 import { createReadStream, type Dirent, readdirSync, type Stats, statSync } from "node:fs";
 import path from "node:path";
 import { PassThrough, type Readable, Transform } from "node:stream";
-import { createGunzip } from "node:zlib";
+import { createGunzip, constants as zlibConstants } from "node:zlib";
 
 export interface Source {
   /** As the user gave it (a file inside a given directory: the directory joined with its name). */
   path: string;
   /** Size on disk (compressed size for .gz); null for stdin. */
   size: number | null;
-  /** The content, decompressed; `onBytes` hears of every raw byte read (for progress). */
-  open: (onBytes?: (count: number) => void) => Readable;
+  /**
+   * The content, decompressed; `onBytes` hears of every raw byte read (for progress). With
+   * `onCorrupt`, gzip data cut short or corrupt ends the content where it stops making sense
+   * (everything decoded before is kept) and is told there; without, it is the stream's error.
+   */
+  open: (onBytes?: (count: number) => void, onCorrupt?: (error: Error) => void) => Readable;
 }
 
 const ROTATED = /^(.*?)(?:\.(\d+))?(\.gz)?$/;
@@ -28,8 +32,20 @@ export function rotationOrder(names: string[]): string[] {
   });
 }
 
+/** zlib's errors about the data itself (`Z_BUF_ERROR`: cut short, `Z_DATA_ERROR`: corrupt), not about reading it. */
+function isBadCompressedData(error: NodeJS.ErrnoException): boolean {
+  return error.code === "Z_BUF_ERROR" || error.code === "Z_DATA_ERROR";
+}
+
+/** What went wrong with gzip data that stopped making sense (see `Source.open`). */
+export function describeCorruptGzip(error: NodeJS.ErrnoException): string {
+  return error.code === "Z_BUF_ERROR"
+    ? "its gzip data is cut short"
+    : `its gzip data is corrupt (${error.message})`;
+}
+
 /** Decompresses when the content starts with the gzip magic bytes, whatever the file's name. */
-export function decompressIfGzip(input: Readable): Readable {
+export function decompressIfGzip(input: Readable, onCorrupt?: (error: Error) => void): Readable {
   const out = new PassThrough();
   let decided = false;
   const onError = (error: Error) => out.destroy(error);
@@ -45,8 +61,23 @@ export function decompressIfGzip(input: Readable): Readable {
     input.unshift(head);
     if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
       const gunzip = createGunzip();
-      gunzip.on("error", onError);
-      input.pipe(gunzip).pipe(out);
+      gunzip.on("error", (error: NodeJS.ErrnoException) => {
+        if (!onCorrupt || !isBadCompressedData(error)) {
+          onError(error);
+          return;
+        }
+        // A log copied while it was written, or a damaged disk: keep what was decoded.
+        onCorrupt(error);
+        input.unpipe(gunzip);
+        out.end();
+      });
+      // At a cut-short end zlib reports the error in place of its last step's output: flushing
+      // first hands over everything decodable (up to 16 KB more of the log).
+      input.pipe(gunzip, { end: false });
+      input.on("end", () => {
+        if (!gunzip.destroyed) gunzip.flush(zlibConstants.Z_SYNC_FLUSH, () => gunzip.end());
+      });
+      gunzip.pipe(out);
     } else {
       input.pipe(out);
     }
@@ -87,7 +118,7 @@ function fileSource(given: string, stat: Stats): Source {
   return {
     path: given,
     size: stat.size,
-    open: (onBytes) => decompressIfGzip(counted(createReadStream(given), onBytes)),
+    open: (onBytes, onCorrupt) => decompressIfGzip(counted(createReadStream(given), onBytes), onCorrupt),
   };
 }
 
@@ -96,7 +127,11 @@ export function expandSources(paths: string[], stdin: Readable = process.stdin):
   const sources: Source[] = [];
   for (const given of paths) {
     if (given === "-") {
-      sources.push({ path: "-", size: null, open: (onBytes) => decompressIfGzip(counted(stdin, onBytes)) });
+      sources.push({
+        path: "-",
+        size: null,
+        open: (onBytes, onCorrupt) => decompressIfGzip(counted(stdin, onBytes), onCorrupt),
+      });
       continue;
     }
     const stat = statOf(given);

@@ -69,7 +69,7 @@ export function uploadSources(
     queue.push({
       path: info.filename || "upload",
       size: null,
-      open: (onBytes) => {
+      open: (onBytes, onCorrupt) => {
         const counter = new Transform({
           transform(chunk: Buffer, _encoding, callback) {
             onBytes?.(chunk.length);
@@ -80,7 +80,7 @@ export function uploadSources(
         // When the ingest stops reading (a refused file), the rest of the part is drained so
         // the next part can arrive. (After the unpipe: unpiping the last reader pauses the part.)
         counter.on("unpipe", () => part.resume());
-        return decompressIfGzip(part.pipe(counter));
+        return decompressIfGzip(part.pipe(counter), onCorrupt);
       },
     });
   });

@@ -2,7 +2,7 @@ import { inflateRawSync } from "node:zlib";
 import type Database from "better-sqlite3";
 import { EXEC_SYSCALLS } from "../derive/processes";
 import { SummaryCounter } from "../ingest/dataset-summary";
-import { EVENT_COLUMN, type EventTuple, type WriteBatch } from "../ingest/write-batch";
+import { EVENT_COLUMN, type EventTuple, type MalformedTuple, type WriteBatch } from "../ingest/write-batch";
 import { ReportWriter } from "../reports/report-writer";
 
 /** Only this many malformed lines are kept per dataset; the true total is counted elsewhere. */
@@ -135,7 +135,12 @@ export class EventWriter {
     for (const tuple of batch.tty) if (fresh(tuple[0])) this.insertTty.run(...tuple, this.bound);
     this.reports.write(batch.reports, fresh);
     this.mergeSessions(batch.sessions);
-    for (const tuple of batch.malformed) {
+    this.writeMalformed(batch.malformed);
+  }
+
+  /** Keeps malformed entries up to the dataset's cap (the true total is counted per file). */
+  writeMalformed(entries: MalformedTuple[]): void {
+    for (const tuple of entries) {
       if (this.malformedKept >= MALFORMED_KEPT) break;
       this.malformedKept++;
       this.insertMalformed.run(...tuple, this.bound);

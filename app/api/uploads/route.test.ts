@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateLog } from "@/lib/generator/generate-log";
 import { corpusAvailable, corpusPath } from "@/lib/testing/corpus";
@@ -131,6 +132,39 @@ describe("POST /api/uploads", () => {
       });
       expect(await status.json()).toMatchObject({ id, state: "ready", bytesReceived: expect.any(Number) });
       expect(((await GET().json()) as { jobs: { id: string }[] }).jobs.map((j) => j.id)).toContain(id);
+    },
+  );
+
+  it.skipIf(!corpusAvailable)(
+    "keeps what a cut-short gzip gave and goes on to the next file of the upload",
+    async () => {
+      const whole = gzipSync(readFileSync(corpusPath("msticpy/auditd_log.txt")));
+      const cut = whole.subarray(0, Math.floor(whole.length * 0.6));
+      const log = readFileSync(corpusPath("audit-userspace/test.log"));
+      const response = await POST(
+        uploadRequest(
+          multipart([
+            { name: "cut.log.gz", chunks: [cut] },
+            { name: "test.log", chunks: [log] },
+          ]),
+          { job: job() },
+        ),
+      );
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as {
+        dataset: number;
+        files: { path: string; events: number; malformed: number; refused: string | null }[];
+      };
+      expect(body.files.map((f) => [f.path, f.refused, f.malformed])).toEqual([
+        ["cut.log.gz", null, 1],
+        ["test.log", null, 0],
+      ]);
+      expect(body.files[0]?.events).toBeGreaterThan(500);
+      expect(body.files[1]?.events).toBe(7);
+      const note = getStore()
+        .db.prepare(`SELECT code FROM malformed_lines WHERE dataset_id = ?`)
+        .all(body.dataset);
+      expect(note).toEqual([{ code: "corrupt-gzip" }]);
     },
   );
 
