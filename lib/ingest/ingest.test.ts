@@ -111,6 +111,20 @@ describe.skipIf(!corpusAvailable)("ingest into a real database", () => {
     expect(files.map((f) => f.path)).toEqual([corpusPath("audit-userspace/test.log")]);
   });
 
+  it("names the compression of a file compressed otherwise than with gzip", async () => {
+    const xz = path.join(dir, "audit.log.1.xz");
+    writeFileSync(xz, Buffer.from("fd377a585a000004e6d6b4460200210116000000742fe5a3", "hex"));
+    // bzip2's first bytes hold no NUL: without its magic it would be read as text.
+    const bzip2 = path.join(dir, "audit.log.2.bz2");
+    writeFileSync(bzip2, Buffer.from("425a6839314159265359e8d287ff", "hex"));
+    const result = await ingest(expandSources([xz, bzip2, corpusPath("audit-userspace/test.log")]), { db });
+    expect(result.files.map((f) => f.refused)).toEqual([
+      `${xz} is not an audit log (it is xz-compressed, and only gzip is read: unxz it first)`,
+      `${bzip2} is not an audit log (it is bzip2-compressed, and only gzip is read: bunzip2 it first)`,
+      null,
+    ]);
+  });
+
   it("looks for a record in the first 1000 non-empty lines, however the file is read", async () => {
     const records = readFileSync(corpusPath("audit-userspace/test.log"), "latin1");
     const junk = (n: number) => Array.from({ length: n }, (_, i) => `note ${i}\n`).join("");

@@ -7,7 +7,7 @@ import { EventWriter } from "../store/event-writer";
 import { type DatasetSummary, mergeSummaries } from "./dataset-summary";
 import { datasetIdBase, ID_STRIDE } from "./ids";
 import { inlineChannel, type ParseChannel, workerChannel } from "./parse-channel";
-import { type FileStats, type ParseMessage, SNIFF_LINES } from "./parse-side";
+import { type FileStats, type ParseMessage, type Refusal, SNIFF_LINES } from "./parse-side";
 import { describeCorruptGzip, type Source } from "./sources";
 import type { MalformedTuple, WriteBatch } from "./write-batch";
 
@@ -71,11 +71,15 @@ const MAX_IN_FLIGHT = 8 * 1024 * 1024;
  */
 const EVENTS_PER_TRANSACTION = 5000;
 
-const REFUSALS = {
+const REFUSALS: Record<Refusal, string> = {
   binary: "it is binary, not text",
   "no-records": `no audit records in its first ${SNIFF_LINES} non-empty lines`,
   empty: "it is empty",
-} as const;
+  xz: "it is xz-compressed, and only gzip is read: unxz it first",
+  bzip2: "it is bzip2-compressed, and only gzip is read: bunzip2 it first",
+  zstd: "it is zstd-compressed, and only gzip is read: unzstd it first",
+  zip: "it is a zip archive, and only gzip is read: unzip it first",
+};
 
 class Cancelled extends Error {}
 

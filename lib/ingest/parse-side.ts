@@ -19,6 +19,25 @@ const REPLY_BYTES = 1024 * 1024;
 /** A file with no audit record in its first this-many non-empty lines is not an audit log. */
 export const SNIFF_LINES = 1000;
 
+/** Compressions other than gzip (which is read), told by their magic bytes so a refusal can name them. */
+const OTHER_COMPRESSIONS = [
+  { format: "xz", magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00] },
+  // "BZh", the block size digit, then the first block's magic (the digits of pi).
+  { format: "bzip2", magic: [0x42, 0x5a, 0x68, -1, 0x31, 0x41, 0x59, 0x26, 0x53, 0x59] },
+  { format: "zstd", magic: [0x28, 0xb5, 0x2f, 0xfd] },
+  { format: "zip", magic: [0x50, 0x4b, 0x03, 0x04] },
+] as const;
+
+export type Refusal = "binary" | "no-records" | "empty" | (typeof OTHER_COMPRESSIONS)[number]["format"];
+
+/** Another compression's name when the file begins with its magic bytes. */
+function otherCompression(head: Uint8Array): Refusal | null {
+  const found = OTHER_COMPRESSIONS.find(({ magic }) =>
+    magic.every((byte, i) => i < head.length && (byte === -1 || head[i] === byte)),
+  );
+  return found?.format ?? null;
+}
+
 export interface FileStats {
   lines: number;
   records: number;
@@ -34,7 +53,7 @@ export type ParseMessage =
   | { kind: "batch"; batch: WriteBatch; bytes: number; lines: number; events: number }
   /** Bytes parsed before the file is known to be an audit log: nothing to write yet. */
   | { kind: "read"; bytes: number; lines: number }
-  | { kind: "refused"; reason: "binary" | "no-records" | "empty" }
+  | { kind: "refused"; reason: Refusal }
   | { kind: "file-done"; batch: WriteBatch; stats: FileStats }
   | { kind: "sessions"; sessions: SessionRow[] };
 
@@ -92,9 +111,12 @@ export class ParseSide {
   private chunk(data: Uint8Array, reply: (message: ParseMessage) => void): void {
     const parser = this.parser;
     if (!parser || this.refused) return;
-    if (parser.stats.bytes === 0 && data.subarray(0, 4096).includes(0)) {
-      this.refuse("binary", reply);
-      return;
+    if (parser.stats.bytes === 0) {
+      const refusal = otherCompression(data) ?? (data.subarray(0, 4096).includes(0) ? "binary" : null);
+      if (refusal) {
+        this.refuse(refusal, reply);
+        return;
+      }
     }
     this.take(parser.push(data));
     this.bytesSinceReply += data.byteLength;
@@ -164,7 +186,7 @@ export class ParseSide {
     return bytes;
   }
 
-  private refuse(reason: "binary" | "no-records" | "empty", reply: (message: ParseMessage) => void): void {
+  private refuse(reason: Refusal, reply: (message: ParseMessage) => void): void {
     this.refused = true;
     this.parser = null;
     this.builder.take(true);
