@@ -105,6 +105,23 @@ describe.skipIf(!corpusAvailable)("auditscope parse", () => {
     });
   });
 
+  it("reads a cut-short gzip as far as it goes, says where it stopped, and goes on", () => {
+    const whole = gzipSync(readCorpus("msticpy/auditd_log.txt"));
+    const cut = path.join(dir, "cut.log.gz");
+    writeFileSync(cut, whole.subarray(0, Math.floor(whole.length * 0.6)));
+    const { status, stdout, stderr } = run(["parse", "--count", cut, corpusPath("audit-userspace/test.log")]);
+    expect(status).toBe(0);
+    const counts = JSON.parse(stdout) as {
+      files: { path: string; lines: number; events: number; malformed: number }[];
+    };
+    const [fromCut, plain] = counts.files;
+    expect(fromCut?.events).toBeGreaterThan(500);
+    expect(plain?.events).toBe(7);
+    expect(stderr).toContain(
+      `${cut}:${(fromCut?.lines ?? 0) + 1}: its gzip data is cut short: what it gave up to here was read, nothing after`,
+    );
+  });
+
   it("escapes control characters in what it writes to the terminal", () => {
     const { stderr } = run(["parse", "--count", "-"], Buffer.from("\x1b]0;pwned\x07 not audit\n"));
     expect(stderr).toContain("-:1: no audit record");

@@ -4,7 +4,7 @@ import { UsageError } from "../../lib/cli/usage-error";
 import { writeText } from "../../lib/cli/write-lines";
 import { escapeInvisible } from "../../lib/format/escape";
 import { parseStream } from "../../lib/ingest/parse-stream";
-import { expandSources } from "../../lib/ingest/sources";
+import { corruptGzipNote, expandSources } from "../../lib/ingest/sources";
 
 const HELP = `Usage: auditscope parse [--count] PATH...
 
@@ -45,7 +45,11 @@ export async function parseCommand(args: string[]): Promise<number> {
   let reported = 0;
   for (const source of sources) {
     let last: FileCount = { path: source.path, lines: 0, records: 0, events: 0, malformed: 0 };
-    for await (const { events, malformed, stats } of parseStream(source.open())) {
+    let corrupt: Error | null = null;
+    const input = source.open(undefined, (error) => {
+      corrupt = error;
+    });
+    for await (const { events, malformed, stats } of parseStream(input)) {
       if (!values.count) {
         const text = events.map((event) => `${JSON.stringify(eventToJson(event, source.path))}\n`).join("");
         if (text) await writeText(process.stdout, text);
@@ -62,6 +66,13 @@ export async function parseCommand(args: string[]): Promise<number> {
         events: stats.events,
         malformed: stats.malformed,
       };
+    }
+    if (corrupt) {
+      // As ingest keeps it: one more malformed entry where the gzip data stopped.
+      last = { ...last, malformed: last.malformed + 1 };
+      process.stderr.write(
+        `${escapeInvisible(source.path)}:${last.lines + 1}: ${corruptGzipNote(corrupt)}\n`,
+      );
     }
     files.push(last);
   }

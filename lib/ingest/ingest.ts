@@ -8,7 +8,7 @@ import { type DatasetSummary, mergeSummaries } from "./dataset-summary";
 import { datasetIdBase, ID_STRIDE } from "./ids";
 import { inlineChannel, type ParseChannel, workerChannel } from "./parse-channel";
 import { type FileStats, type ParseMessage, type Refusal, SNIFF_LINES } from "./parse-side";
-import { describeCorruptGzip, type Source } from "./sources";
+import { corruptGzipNote, describeCorruptGzip, type Source } from "./sources";
 import type { MalformedTuple, WriteBatch } from "./write-batch";
 
 export interface IngestProgress {
@@ -353,7 +353,7 @@ export async function ingest(
         stats.lines + 1,
         damage.at,
         "corrupt-gzip",
-        `${describeCorruptGzip(damage.error)}: what it gave up to here was read, nothing after`,
+        corruptGzipNote(damage.error),
         new Uint8Array(),
       ];
       db.transaction(() => target.writer.writeMalformed([note])).immediate();

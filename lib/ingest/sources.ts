@@ -44,6 +44,11 @@ export function describeCorruptGzip(error: NodeJS.ErrnoException): string {
     : `its gzip data is corrupt (${error.message})`;
 }
 
+/** The malformed entry's message where gzip data stopped making sense. */
+export function corruptGzipNote(error: NodeJS.ErrnoException): string {
+  return `${describeCorruptGzip(error)}: what it gave up to here was read, nothing after`;
+}
+
 /** Decompresses when the content starts with the gzip magic bytes, whatever the file's name. */
 export function decompressIfGzip(input: Readable, onCorrupt?: (error: Error) => void): Readable {
   const out = new PassThrough();
