@@ -83,6 +83,17 @@ describe.skipIf(!corpusAvailable)("ingest into a real database", () => {
       .get(first.dataset as number);
     expect(count?.n).toBe(938);
     expect(statusOf(first.dataset)?.status).toBe("ready");
+    // Its records are counted once too, and a file added after them adds its own.
+    const records = () =>
+      db
+        .prepare<[number], { records: number }>(`SELECT records FROM datasets WHERE id = ?`)
+        .get(first.dataset as number)?.records;
+    expect(records()).toBe(first.records);
+    const other = await ingest(expandSources([corpusPath("audit-userspace/test3.log")]), {
+      db,
+      dataset: first.dataset as number,
+    });
+    expect(records()).toBe(first.records + other.records);
   });
 
   it("refuses a PNG and an empty file with a reason naming them, and still ingests the rest", async () => {

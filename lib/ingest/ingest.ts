@@ -412,7 +412,7 @@ export async function ingest(
           `UPDATE datasets SET
              bytes = (SELECT coalesce(sum(size), 0) FROM source_files WHERE dataset_id = @id),
              lines = (SELECT coalesce(sum(lines), 0) FROM source_files WHERE dataset_id = @id),
-             records = (SELECT coalesce(sum(records), 0) FROM source_files WHERE dataset_id = @id),
+             records = coalesce(@recounted, records + @added),
              malformed = (SELECT coalesce(sum(malformed), 0) FROM source_files WHERE dataset_id = @id),
              events = (SELECT count(*) FROM events WHERE dataset_id = @id),
              first_ms = (SELECT min(first_ms) FROM source_files WHERE dataset_id = @id),
@@ -424,6 +424,8 @@ export async function ingest(
            WHERE id = @id`,
         ).run({
           id: datasetId,
+          recounted: target.writer.recountRecords(),
+          added: results.reduce((t, r) => t + r.records, 0),
           interpreted: formats.has("interpreted") ? 1 : 0,
           summary: JSON.stringify(summary),
           nodes: Object.keys(summary.nodes)

@@ -49,7 +49,7 @@ export class EventWriter {
   readonly summary = new SummaryCounter();
   /** The dataset id as a named parameter, beside each statement's positional ones. */
   private readonly bound: { dataset: number };
-  /** Events skipped because the dataset already had them (an overlapping file). */
+  /** Events skipped because the dataset already had them (an overlapping file, a late record). */
   private duplicatesSkipped = 0;
   private malformedKept: number;
   // Duplicates come in runs (an overlapping file): keep the last few inflated blocks.
@@ -136,6 +136,32 @@ export class EventWriter {
     this.reports.write(batch.reports, fresh);
     this.mergeSessions(batch.sessions);
     this.writeMalformed(batch.malformed);
+  }
+
+  /**
+   * The dataset's audit records counted from its stored events and the late lines kept beside them,
+   * when this writer skipped duplicate events (a file overlapping another, the same stream twice, a
+   * failed ingest retried): adding up the files' counts would count those records twice. Null when
+   * nothing was skipped: the files' counts are exact, and cheaper than a scan of the events.
+   */
+  recountRecords(): number | null {
+    if (this.duplicatesSkipped === 0) return null;
+    const inEvents =
+      this.db
+        .prepare<[number], { n: number }>(
+          `SELECT coalesce(sum(record_count), 0) AS n FROM events WHERE dataset_id = ?`,
+        )
+        .get(this.datasetId)?.n ?? 0;
+    let late = 0;
+    for (const { lines } of this.db
+      .prepare<[number], { lines: Buffer }>(
+        `SELECT x.lines FROM event_raw_extra x JOIN events e ON e.id = x.event_id WHERE e.dataset_id = ?`,
+      )
+      .iterate(this.datasetId)) {
+      late += 1;
+      for (let i = lines.indexOf(10); i !== -1; i = lines.indexOf(10, i + 1)) late++;
+    }
+    return inEvents + late;
   }
 
   /** Keeps malformed entries up to the dataset's cap (the true total is counted per file). */
