@@ -1,8 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { expect, type Page, test } from "@playwright/test";
+import { formatBytes } from "../lib/format/numbers";
 
 const corpus = path.resolve("../shared/corpus");
 const dir = mkdtempSync(path.join(tmpdir(), "auditscope-upload-"));
@@ -113,4 +115,32 @@ test("the dataset overview shows counters, the chart and top tables", async ({ p
     .click();
   await expect(page.getByRole("heading", { level: 1, name: "Login Report" })).toBeVisible();
   await expect(page).toHaveURL(/result=failed/);
+});
+
+test("a large upload shows bytes and events as it goes, and Cancel stops it: the dataset says cancelled", async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const big = path.join(dir, "big.log");
+  execFileSync(
+    process.execPath,
+    ["--import", "tsx", path.resolve("bench/generate.ts"), big, "80", "--no-story"],
+    {
+      stdio: "ignore",
+    },
+  );
+  await upload(page, [big], "cancelled in the browser");
+  const progress = page.getByRole("region", { name: "Add audit logs" }).getByRole("status");
+  const total = formatBytes(statSync(big).size);
+  await expect(progress).toContainText(new RegExp(`Uploading [\\d.]+ [KMG]?B of ${total}`));
+  // The server's count of what it has ingested so far, polled while the upload runs.
+  await expect(progress).toContainText(
+    new RegExp(`Ingesting: [\\d.]+ [KMG]?B of ${total} received, [1-9][\\d,]* events`),
+  );
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await expect(page.getByRole("region", { name: "Add audit logs" }).getByRole("alert")).toHaveText(
+    "The upload was cancelled.",
+  );
+  await page.reload();
+  await expect(page.getByRole("row", { name: /cancelled in the browser/ })).toContainText("cancelled");
 });
