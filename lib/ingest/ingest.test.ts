@@ -297,6 +297,94 @@ describe.skipIf(!corpusAvailable)("ingest into a real database", () => {
   });
 });
 
+/** Every row a dataset has, table by table, and its counts: what an undone ingest must leave as it was. */
+const contentOf = (dataset: number | null) => {
+  const count = (sql: string) => (db.prepare(sql).get(dataset) as { n: number }).n;
+  return {
+    datasets: db
+      .prepare(
+        `SELECT bytes, lines, records, events, malformed, first_ms, last_ms, nodes, summary FROM datasets WHERE id = ?`,
+      )
+      .get(dataset),
+    files: db
+      .prepare(
+        `SELECT path, sha256, lines, records, events FROM source_files WHERE dataset_id = ? ORDER BY id`,
+      )
+      .all(dataset),
+    sessions: db
+      .prepare(
+        `SELECT node, ses, auid, user_name, kind, addr, hostname, terminal, start_ms, end_ms, events,
+          execs, failures, has_tty FROM sessions WHERE dataset_id = ? ORDER BY node, ses`,
+      )
+      .all(dataset),
+    events: count(`SELECT count(*) AS n FROM events WHERE dataset_id = ?`),
+    blocks: count(`SELECT count(*) AS n FROM raw_blocks WHERE dataset_id = ?`),
+    processes: count(`SELECT count(*) AS n FROM processes WHERE dataset_id = ?`),
+    tty: count(`SELECT count(*) AS n FROM tty_input WHERE dataset_id = ?`),
+    malformed: count(`SELECT count(*) AS n FROM malformed_lines WHERE dataset_id = ?`),
+    extra: count(
+      `SELECT count(*) AS n FROM event_raw_extra x JOIN events e ON e.id = x.event_id WHERE e.dataset_id = ?`,
+    ),
+    reportEvents: count(`SELECT count(*) AS n FROM report_events WHERE dataset_id = ?`),
+    reportKinds: count(`SELECT count(*) AS n FROM report_kinds WHERE dataset_id = ?`),
+    reportItems: count(`SELECT count(*) AS n FROM report_items WHERE dataset_id = ?`),
+    sessionParts: count(`SELECT count(*) AS n FROM session_parts WHERE dataset_id = ?`),
+  };
+};
+
+describe.skipIf(!corpusAvailable)("an ingest that does not finish is undone", () => {
+  // Real sessions first (cron by the hundred, set aside four at a time), then enough events that the
+  // ingest is cancelled after its first transaction, with session parts and events committed.
+  const mixed = () => {
+    const file = path.join(dir, "mixed.log");
+    const httpd = readCorpus("selinux/sepolgen/test_data/httpd.log");
+    writeFileSync(file, Buffer.concat([readCorpus("vrl-devtest/audit.log"), httpd, httpd]));
+    return file;
+  };
+  const first = () => expandSources([corpusPath("msticpy/auditd_log.txt")]);
+
+  it("a cancelled ingest into a dataset leaves it as it was, and a retry gives what a clean ingest gives", async () => {
+    const file = mixed();
+    const options = { db, maxOpenSessions: 4 };
+    const clean = await ingest(first(), { ...options, name: "clean" });
+    await ingest(expandSources([file]), { ...options, dataset: clean.dataset as number });
+
+    const kept = await ingest(first(), { ...options, name: "kept" });
+    const before = contentOf(kept.dataset);
+    const controller = new AbortController();
+    let committed = 0;
+    const cancelled = await ingest(expandSources([file]), {
+      ...options,
+      dataset: kept.dataset as number,
+      signal: controller.signal,
+      onProgress: (progress) => {
+        committed = progress.events;
+        if (progress.events > 0) controller.abort();
+      },
+    });
+    expect(cancelled.status).toBe("cancelled");
+    expect(committed).toBeGreaterThan(0);
+    expect(statusOf(kept.dataset)).toEqual({ status: "cancelled", error: "cancelled by the user" });
+    expect(contentOf(kept.dataset)).toEqual(before);
+
+    const retried = await ingest(expandSources([file]), { ...options, dataset: kept.dataset as number });
+    expect(retried.status).toBe("ready");
+    expect(contentOf(kept.dataset)).toEqual(contentOf(clean.dataset));
+  });
+
+  it("a request whose files are all refused leaves a dataset's status as it was", async () => {
+    const kept = await ingest(first(), { db });
+    db.prepare(`UPDATE datasets SET status = 'failed', error = 'earlier failure' WHERE id = ?`).run(
+      kept.dataset,
+    );
+    const text = path.join(dir, "notes.txt");
+    writeFileSync(text, "just some notes\n");
+    const refused = await ingest(expandSources([text]), { db, dataset: kept.dataset as number });
+    expect(refused.status).toBe("refused");
+    expect(statusOf(kept.dataset)).toEqual({ status: "failed", error: "earlier failure" });
+  });
+});
+
 describe.skipIf(!corpusAvailable)("an ingest killed mid-way", () => {
   it("is marked interrupted at the next start, and the rest of the database is intact", async () => {
     const big = path.join(dir, "big.log");
@@ -346,5 +434,17 @@ describe.skipIf(!corpusAvailable)("an ingest killed mid-way", () => {
         .prepare<[number], { n: number }>(`SELECT count(*) AS n FROM events WHERE dataset_id = ?`)
         .get(before.dataset as number)?.n,
     ).toBe(7);
+
+    // Nothing of the killed ingest stays; adding the file again gives what a clean ingest gives.
+    const killed = rows[1]?.id ?? null;
+    const empty = contentOf(killed);
+    expect(empty).toMatchObject({ files: [], sessions: [], events: 0, blocks: 0, processes: 0, tty: 0 });
+    expect([empty.reportEvents, empty.reportItems, empty.extra, empty.malformed, empty.sessionParts]).toEqual(
+      [0, 0, 0, 0, 0],
+    );
+    const retried = await ingest(expandSources([big]), { db, dataset: killed as number });
+    const clean = await ingest(expandSources([big]), { db, name: "clean" });
+    expect(retried.status).toBe("ready");
+    expect(contentOf(killed)).toEqual(contentOf(clean.dataset));
   }, 120_000);
 });

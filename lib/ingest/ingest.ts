@@ -4,8 +4,8 @@ import type Database from "better-sqlite3";
 import type { LineFormat, ParserLimits } from "../audit/types";
 import { claimDataset, createDataset, setDatasetStatus } from "../store/datasets";
 import { EventWriter } from "../store/event-writer";
+import { markIngestStart, undoUnfinishedIngest } from "../store/ingest-marks";
 import { type DatasetSummary, mergeSummaries } from "./dataset-summary";
-import { datasetIdBase, ID_STRIDE } from "./ids";
 import { inlineChannel, type ParseChannel, workerChannel } from "./parse-channel";
 import { type FileStats, type ParseMessage, type Refusal, SNIFF_LINES } from "./parse-side";
 import { corruptGzipNote, describeCorruptGzip, type Source } from "./sources";
@@ -89,22 +89,6 @@ async function sha256OfFile(path: string): Promise<string> {
   return hash.digest("hex");
 }
 
-function nextId(
-  db: Database.Database,
-  table: "events" | "processes" | "raw_blocks",
-  datasetId: number,
-): number {
-  const base = datasetIdBase(datasetId);
-  const sql = {
-    events: "SELECT max(id) AS max FROM events WHERE id >= ? AND id < ?",
-    processes: "SELECT max(id) AS max FROM processes WHERE id >= ? AND id < ?",
-    raw_blocks: "SELECT max(id) AS max FROM raw_blocks WHERE id >= ? AND id < ?",
-  }[table];
-  const max =
-    db.prepare<[number, number], { max: number | null }>(sql).get(base, base + ID_STRIDE)?.max ?? null;
-  return max === null ? base + 1 : max + 1;
-}
-
 /** Settles when the parse side answers; rejects when it fails. */
 class Replies {
   private waiting: { resolve: (message: ParseMessage) => void; reject: (error: Error) => void } | null = null;
@@ -170,18 +154,20 @@ export async function ingest(
   let doneLines = 0;
   let lastProgress = 0;
 
-  if (datasetId !== null && !claimDataset(db, datasetId)) {
+  const before = datasetId === null ? null : claimDataset(db, datasetId);
+  if (datasetId !== null && before === null) {
     throw new Error(`dataset ${datasetId} does not exist or is being ingested`);
   }
 
   const open = (): { writer: EventWriter; channel: ParseChannel } => {
     if (datasetId === null) datasetId = createDataset(db, options.name ?? currentPath ?? "dataset");
     if (!writer || !channel) {
+      const marks = markIngestStart(db, datasetId);
       writer = new EventWriter(db, datasetId);
       const start = {
-        nextEventId: nextId(db, "events", datasetId),
-        nextProcessId: nextId(db, "processes", datasetId),
-        nextBlockId: nextId(db, "raw_blocks", datasetId),
+        nextEventId: marks.event + 1,
+        nextProcessId: marks.process + 1,
+        nextBlockId: marks.block + 1,
         limits: options.limits,
         maxOpenSessions: options.maxOpenSessions,
       };
@@ -420,7 +406,7 @@ export async function ingest(
              nodes = @nodes,
              interpreted = interpreted OR @interpreted,
              summary = @summary,
-             status = 'ready', error = NULL, owner_pid = NULL, updated_at = @now
+             status = 'ready', error = NULL, owner_pid = NULL, ingest_marks = NULL, updated_at = @now
            WHERE id = @id`,
         ).run({
           id: datasetId,
@@ -454,8 +440,9 @@ export async function ingest(
         // Nothing is created for a request whose every file was refused.
         db.prepare(`DELETE FROM datasets WHERE id = ?`).run(datasetId);
         datasetId = null;
-      } else if (datasetId !== null) {
-        setDatasetStatus(db, datasetId, "ready");
+      } else if (datasetId !== null && before !== null) {
+        undoUnfinishedIngest(db, datasetId);
+        setDatasetStatus(db, datasetId, before.status, before.error);
       }
     } else {
       await finish();
@@ -463,8 +450,13 @@ export async function ingest(
   } catch (failure) {
     status = failure instanceof Cancelled ? "cancelled" : "failed";
     error = failure instanceof Error ? failure.message : String(failure);
-    if (datasetId !== null)
+    if (datasetId !== null) {
+      // Left in place if the undo itself fails: the next claim or start-up undoes it.
+      try {
+        undoUnfinishedIngest(db, datasetId);
+      } catch {}
       setDatasetStatus(db, datasetId, status, status === "cancelled" ? "cancelled by the user" : error);
+    }
   } finally {
     await (channel as ParseChannel | null)?.close();
   }

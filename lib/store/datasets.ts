@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { undoUnfinishedIngest } from "./ingest-marks";
 
 export type DatasetStatus = "ingesting" | "ready" | "failed" | "interrupted" | "cancelled";
 
@@ -13,14 +14,34 @@ export function createDataset(db: Database.Database, name: string): number {
   return Number(info.lastInsertRowid);
 }
 
-/** Takes an existing dataset for another ingest (adding files); false if it does not exist. */
-export function claimDataset(db: Database.Database, id: number): boolean {
-  const info = db
-    .prepare(
-      `UPDATE datasets SET status = 'ingesting', error = NULL, owner_pid = ?, updated_at = ? WHERE id = ? AND status <> 'ingesting'`,
-    )
-    .run(process.pid, new Date().toISOString(), id);
-  return info.changes === 1;
+export interface DatasetState {
+  status: DatasetStatus;
+  error: string | null;
+}
+
+/**
+ * Takes an existing dataset for another ingest (adding files), undoing first whatever an earlier
+ * ingest left unfinished. Returns the state it was in, or null if it does not exist or is being
+ * ingested.
+ */
+export function claimDataset(db: Database.Database, id: number): DatasetState | null {
+  const before = db
+    .transaction(() => {
+      const state = db
+        .prepare<[number], DatasetState>(
+          `SELECT status, error FROM datasets WHERE id = ? AND status <> 'ingesting'`,
+        )
+        .get(id);
+      if (state) {
+        db.prepare(
+          `UPDATE datasets SET status = 'ingesting', error = NULL, owner_pid = ?, updated_at = ? WHERE id = ?`,
+        ).run(process.pid, new Date().toISOString(), id);
+      }
+      return state ?? null;
+    })
+    .immediate();
+  if (before) undoUnfinishedIngest(db, id);
+  return before;
 }
 
 export function setDatasetStatus(
@@ -48,7 +69,8 @@ function isAlive(pid: number): boolean {
 
 /**
  * Datasets left `ingesting` by a process that has died (kill -9, power loss) are marked
- * `interrupted`, never `ready`: their rows stop wherever the last committed batch ended.
+ * `interrupted`, never `ready`, and the rows that ingest committed are removed: the dataset holds
+ * what it held before it.
  */
 export function markInterruptedIngests(db: Database.Database): number[] {
   const stale = db
@@ -58,6 +80,7 @@ export function markInterruptedIngests(db: Database.Database): number[] {
     .all()
     .filter((row) => row.owner_pid === null || (row.owner_pid !== process.pid && !isAlive(row.owner_pid)));
   for (const row of stale) {
+    undoUnfinishedIngest(db, row.id);
     setDatasetStatus(db, row.id, "interrupted", "the ingest stopped before it finished (the process ended)");
   }
   return stale.map((row) => row.id);

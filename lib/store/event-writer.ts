@@ -25,6 +25,44 @@ export interface SessionRow {
   hasTty: boolean;
 }
 
+const SESSION_COLUMNS = `node, ses, auid, user_name, kind, addr, hostname, terminal, start_ms, end_ms,
+  events, execs, failures, has_tty`;
+
+/** Adding files to a dataset merges their sessions with the ones already there. */
+const MERGE_SESSION = `ON CONFLICT (dataset_id, node, ses) DO UPDATE SET
+  auid = coalesce(sessions.auid, excluded.auid),
+  user_name = coalesce(sessions.user_name, excluded.user_name),
+  kind = CASE WHEN sessions.kind = 'unknown' THEN excluded.kind ELSE sessions.kind END,
+  addr = coalesce(sessions.addr, excluded.addr),
+  hostname = coalesce(sessions.hostname, excluded.hostname),
+  terminal = coalesce(sessions.terminal, excluded.terminal),
+  start_ms = min(sessions.start_ms, excluded.start_ms),
+  end_ms = CASE WHEN sessions.end_ms IS NULL THEN excluded.end_ms WHEN excluded.end_ms IS NULL THEN sessions.end_ms
+                ELSE max(sessions.end_ms, excluded.end_ms) END,
+  events = sessions.events + excluded.events,
+  execs = sessions.execs + excluded.execs,
+  failures = sessions.failures + excluded.failures,
+  has_tty = sessions.has_tty OR excluded.has_tty`;
+
+function sessionValues(s: SessionRow) {
+  return [
+    s.node,
+    s.ses,
+    s.auid,
+    s.userName,
+    s.kind,
+    s.addr,
+    s.hostname,
+    s.terminal,
+    s.startMs,
+    s.endMs,
+    s.events,
+    s.execs,
+    s.failures,
+    s.hasTty ? 1 : 0,
+  ] as const;
+}
+
 /**
  * The bulk-insert hot path: prepared statements on the writer connection, bound to one dataset.
  * The caller wraps each batch in an immediate transaction.
@@ -38,7 +76,10 @@ export class EventWriter {
   private readonly insertMalformed: Database.Statement;
   private readonly insertProcess: Database.Statement;
   private readonly insertTty: Database.Statement;
+  private readonly insertSessionPart: Database.Statement;
   private readonly upsertSession: Database.Statement;
+  private readonly mergeSessionParts: Database.Statement<{ dataset: number }>;
+  private readonly dropSessionParts: Database.Statement<{ dataset: number }>;
   private readonly recountSessions: Database.Statement<{ dataset: number; execs: string }>;
   private readonly storedRaw: Database.Statement<
     [number],
@@ -81,25 +122,16 @@ export class EventWriter {
     this.insertTty =
       db.prepare(`INSERT INTO tty_input (dataset_id, event_id, node, ses, auid, pid, time_ms, data,
       tokens, lines) VALUES (@dataset, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    // Adding files to a dataset merges their sessions with the ones already there.
-    this.upsertSession =
-      db.prepare(`INSERT INTO sessions (dataset_id, node, ses, auid, user_name, kind, addr, hostname,
-      terminal, start_ms, end_ms, events, execs, failures, has_tty)
-      VALUES (@dataset, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (dataset_id, node, ses) DO UPDATE SET
-        auid = coalesce(sessions.auid, excluded.auid),
-        user_name = coalesce(sessions.user_name, excluded.user_name),
-        kind = CASE WHEN sessions.kind = 'unknown' THEN excluded.kind ELSE sessions.kind END,
-        addr = coalesce(sessions.addr, excluded.addr),
-        hostname = coalesce(sessions.hostname, excluded.hostname),
-        terminal = coalesce(sessions.terminal, excluded.terminal),
-        start_ms = min(sessions.start_ms, excluded.start_ms),
-        end_ms = CASE WHEN sessions.end_ms IS NULL THEN excluded.end_ms WHEN excluded.end_ms IS NULL THEN sessions.end_ms
-                      ELSE max(sessions.end_ms, excluded.end_ms) END,
-        events = sessions.events + excluded.events,
-        execs = sessions.execs + excluded.execs,
-        failures = sessions.failures + excluded.failures,
-        has_tty = sessions.has_tty OR excluded.has_tty`);
+    // Sessions set aside during the ingest wait in session_parts: an ingest that never ends leaves
+    // the dataset's sessions as they were.
+    this.insertSessionPart = db.prepare(`INSERT INTO session_parts (dataset_id, ${SESSION_COLUMNS})
+      VALUES (@dataset, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.upsertSession = db.prepare(`INSERT INTO sessions (dataset_id, ${SESSION_COLUMNS})
+      VALUES (@dataset, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ${MERGE_SESSION}`);
+    this.mergeSessionParts = db.prepare(`INSERT INTO sessions (dataset_id, ${SESSION_COLUMNS})
+      SELECT dataset_id, ${SESSION_COLUMNS} FROM session_parts WHERE dataset_id = @dataset ORDER BY id
+      ${MERGE_SESSION}`);
+    this.dropSessionParts = db.prepare(`DELETE FROM session_parts WHERE dataset_id = @dataset`);
     const ofSession = `FROM events e WHERE e.dataset_id = sessions.dataset_id AND e.node = sessions.node AND e.ses = sessions.ses`;
     this.recountSessions = db.prepare(`UPDATE sessions SET events = (SELECT count(*) ${ofSession}),
         execs = (SELECT count(*) ${ofSession} AND e.syscall IN (SELECT value FROM json_each(@execs))),
@@ -134,7 +166,7 @@ export class EventWriter {
     for (const tuple of batch.processes) if (fresh(tuple[1])) this.insertProcess.run(...tuple, this.bound);
     for (const tuple of batch.tty) if (fresh(tuple[0])) this.insertTty.run(...tuple, this.bound);
     this.reports.write(batch.reports, fresh);
-    this.mergeSessions(batch.sessions);
+    for (const s of batch.sessions) this.insertSessionPart.run(...sessionValues(s), this.bound);
     this.writeMalformed(batch.malformed);
   }
 
@@ -174,35 +206,16 @@ export class EventWriter {
   }
 
   /**
-   * Merges the derived sessions into the dataset's. They were counted from every parsed event; when
-   * some were duplicates the dataset already had, their counts are taken again from the stored events.
+   * Merges the sessions set aside during the ingest, then the last derived ones, into the dataset's.
+   * They were counted from every parsed event; when some were duplicates the dataset already had,
+   * their counts are taken again from the stored events.
    */
   writeSessions(sessions: SessionRow[]): void {
-    this.mergeSessions(sessions);
+    this.mergeSessionParts.run(this.bound);
+    this.dropSessionParts.run(this.bound);
+    for (const s of sessions) this.upsertSession.run(...sessionValues(s), this.bound);
     if (this.duplicatesSkipped > 0) {
       this.recountSessions.run({ dataset: this.datasetId, execs: JSON.stringify([...EXEC_SYSCALLS]) });
-    }
-  }
-
-  private mergeSessions(sessions: SessionRow[]): void {
-    for (const s of sessions) {
-      this.upsertSession.run(
-        s.node,
-        s.ses,
-        s.auid,
-        s.userName,
-        s.kind,
-        s.addr,
-        s.hostname,
-        s.terminal,
-        s.startMs,
-        s.endMs,
-        s.events,
-        s.execs,
-        s.failures,
-        s.hasTty ? 1 : 0,
-        this.bound,
-      );
     }
   }
 

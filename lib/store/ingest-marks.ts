@@ -1,0 +1,90 @@
+import type Database from "better-sqlite3";
+import { datasetIdBase, ID_STRIDE } from "../ingest/ids";
+import { dropCachedResults } from "../reports/cache";
+
+/**
+ * The highest row id of each of a dataset's tables when an ingest into it began. Rows above them
+ * are that ingest's: an ingest that fails, is cancelled or is interrupted (kill -9) is undone down
+ * to them, so the dataset holds what it held before, never half a file (DESIGN.md, "Bad input").
+ */
+export interface IngestMarks {
+  event: number;
+  process: number;
+  block: number;
+  file: number;
+  /** event_raw_extra's ids are shared by every dataset (its rows are found through their events). */
+  extra: number;
+  malformed: number;
+  tty: number;
+}
+
+const IN_DATASET = {
+  event: "SELECT max(id) AS max FROM events WHERE id >= @base AND id < @end",
+  process: "SELECT max(id) AS max FROM processes WHERE id >= @base AND id < @end",
+  block: "SELECT max(id) AS max FROM raw_blocks WHERE id >= @base AND id < @end",
+} as const;
+
+const OF_DATASET = {
+  file: "SELECT max(id) AS max FROM source_files WHERE dataset_id = @id",
+  extra: "SELECT max(id) AS max FROM event_raw_extra",
+  malformed: "SELECT max(id) AS max FROM malformed_lines WHERE dataset_id = @id",
+  tty: "SELECT max(id) AS max FROM tty_input WHERE dataset_id = @id",
+} as const;
+
+/** Records where the dataset's tables stand, before an ingest writes its first row. */
+export function markIngestStart(db: Database.Database, datasetId: number): IngestMarks {
+  const base = datasetIdBase(datasetId);
+  const max = (sql: string, fallback: number) =>
+    db
+      .prepare<[{ id: number; base: number; end: number }], { max: number | null }>(sql)
+      .get({ id: datasetId, base, end: base + ID_STRIDE })?.max ?? fallback;
+  const marks: IngestMarks = {
+    event: max(IN_DATASET.event, base),
+    process: max(IN_DATASET.process, base),
+    block: max(IN_DATASET.block, base),
+    file: max(OF_DATASET.file, 0),
+    extra: max(OF_DATASET.extra, 0),
+    malformed: max(OF_DATASET.malformed, 0),
+    tty: max(OF_DATASET.tty, 0),
+  };
+  db.prepare(`UPDATE datasets SET ingest_marks = ? WHERE id = ?`).run(JSON.stringify(marks), datasetId);
+  return marks;
+}
+
+/**
+ * Removes every row the dataset's unfinished ingest wrote (none when no ingest was open), and its
+ * set-aside session parts; the dataset's counts and summary are only written when an ingest ends,
+ * so they already describe what stays. Returns whether there was anything to undo.
+ */
+export function undoUnfinishedIngest(db: Database.Database, datasetId: number): boolean {
+  const row = db
+    .prepare<[number], { ingest_marks: string | null }>(`SELECT ingest_marks FROM datasets WHERE id = ?`)
+    .get(datasetId);
+  if (!row?.ingest_marks) return false;
+  const marks = JSON.parse(row.ingest_marks) as IngestMarks;
+  const base = datasetIdBase(datasetId);
+  const p = { id: datasetId, ...marks, base, end: base + ID_STRIDE };
+  const newEvents = `SELECT id FROM events WHERE id > @event AND id < @end`;
+  db.transaction(() => {
+    for (const sql of [
+      `DELETE FROM events_fts WHERE rowid IN (${newEvents})`,
+      `DELETE FROM report_kinds WHERE dataset_id = @id AND row_id IN
+         (SELECT id FROM report_events WHERE dataset_id = @id AND event_id > @event)`,
+      `DELETE FROM report_events WHERE dataset_id = @id AND event_id > @event`,
+      `DELETE FROM report_items WHERE dataset_id = @id AND event_id > @event`,
+      `DELETE FROM tty_input WHERE dataset_id = @id AND id > @tty`,
+      `DELETE FROM event_raw_extra WHERE id > @extra AND event_id >= @base AND event_id < @end`,
+      `DELETE FROM processes WHERE id > @process AND id < @end`,
+      `DELETE FROM events WHERE id > @event AND id < @end`,
+      `DELETE FROM raw_blocks WHERE id > @block AND id < @end`,
+      `DELETE FROM malformed_lines WHERE dataset_id = @id AND id > @malformed`,
+      `DELETE FROM source_files WHERE dataset_id = @id AND id > @file`,
+      `DELETE FROM session_parts WHERE dataset_id = @id`,
+      `UPDATE datasets SET ingest_marks = NULL WHERE id = @id`,
+    ]) {
+      db.prepare(sql).run(p);
+    }
+    dropCachedResults(db, datasetId);
+  }).immediate();
+  return true;
+}
