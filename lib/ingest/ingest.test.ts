@@ -122,6 +122,16 @@ describe.skipIf(!corpusAvailable)("ingest into a real database", () => {
     expect(files.map((f) => f.path)).toEqual([corpusPath("audit-userspace/test.log")]);
   });
 
+  it("reads a log with NUL bytes in its first lines, keeping that line as malformed", async () => {
+    const log = readCorpus("audit-userspace/test.log").toString("latin1").split("\n");
+    const withNul = path.join(dir, "nul.log");
+    // A block zeroed by a crash, after the first record.
+    writeFileSync(withNul, Buffer.from([log[0], "\0".repeat(512), ...log.slice(1)].join("\n"), "latin1"));
+    const result = await ingest(expandSources([withNul]), { db });
+    expect(result.files[0]?.refused).toBeNull();
+    expect(result).toMatchObject({ status: "ready", events: 7, malformed: 1 });
+  });
+
   it("names the compression of a file compressed otherwise than with gzip", async () => {
     const xz = path.join(dir, "audit.log.1.xz");
     writeFileSync(xz, Buffer.from("fd377a585a000004e6d6b4460200210116000000742fe5a3", "hex"));

@@ -30,6 +30,22 @@ const OTHER_COMPRESSIONS = [
 
 export type Refusal = "binary" | "no-records" | "empty" | (typeof OTHER_COMPRESSIONS)[number]["format"];
 
+/** A line that starts an audit record (raw, enriched or `ausearch -i` output, with or without node=). */
+const RECORD_LINE = /(?:^|\n)(?:node=\S+ )?type=\w+ msg=audit\(/;
+/** A NUL this early makes a file binary, unless the bytes around it hold an audit record. */
+const BINARY_HEAD = 4096;
+const RECORD_HEAD = 65536;
+
+/**
+ * A file with a NUL in its first bytes and no audit record near them. A NUL in a real log (a block
+ * zeroed by a crash, a hostile byte) is one malformed line there, not a reason to refuse the log.
+ */
+function looksBinary(head: Uint8Array): boolean {
+  if (!head.subarray(0, BINARY_HEAD).includes(0)) return false;
+  const text = Buffer.from(head.buffer, head.byteOffset, Math.min(head.byteLength, RECORD_HEAD));
+  return !RECORD_LINE.test(text.toString("latin1"));
+}
+
 /** Another compression's name when the file begins with its magic bytes. */
 function otherCompression(head: Uint8Array): Refusal | null {
   const found = OTHER_COMPRESSIONS.find(({ magic }) =>
@@ -112,7 +128,7 @@ export class ParseSide {
     const parser = this.parser;
     if (!parser || this.refused) return;
     if (parser.stats.bytes === 0) {
-      const refusal = otherCompression(data) ?? (data.subarray(0, 4096).includes(0) ? "binary" : null);
+      const refusal = otherCompression(data) ?? (looksBinary(data) ? "binary" : null);
       if (refusal) {
         this.refuse(refusal, reply);
         return;
