@@ -122,6 +122,26 @@ describe.skipIf(!corpusAvailable)("auditscope parse", () => {
     );
   });
 
+  it.skipIf(!corpusAvailable)("ingest refuses a path it cannot read, escaped, and ingests the others", () => {
+    const missing = path.join(dir, "gone\x1b]0;pwned\x07.log");
+    const db = path.join(dir, "unreadable.db");
+    const { status, stdout, stderr } = run([
+      "ingest",
+      "--db",
+      db,
+      missing,
+      corpusPath("audit-userspace/test.log"),
+    ]);
+    expect(status).toBe(1);
+    expect(stderr).toContain(
+      `auditscope: cannot read ${path.join(dir, "gone\\x1b]0;pwned\\x07.log")}: no such file or directory`,
+    );
+    expect(stderr).not.toContain("\x1b");
+    expect(stdout).toBe("dataset 1: 7 events from 1 file(s), 1 refused (ready)\n");
+    const listed = run(["datasets", "--db", db, "--json"]);
+    expect(JSON.parse(listed.stdout)).toMatchObject([{ id: 1, name: "test.log" }]);
+  });
+
   it("escapes control characters in what it writes to the terminal", () => {
     const { stderr } = run(["parse", "--count", "-"], Buffer.from("\x1b]0;pwned\x07 not audit\n"));
     expect(stderr).toContain("-:1: no audit record");

@@ -10,9 +10,10 @@ import { databasePath, openDatabase } from "../../lib/store/db";
 
 const HELP = `Usage: auditscope ingest [--db FILE] [--name NAME] [--dataset ID] [--json] PATH...
 
-Parses audit logs into the event store: a new dataset (named NAME, default the first file's
-name), or more files for --dataset ID. PATH is a file (plain or gzip), a directory of rotated
-logs (oldest first), or - for stdin. Files already in the dataset are skipped.
+Parses audit logs into the event store: a new dataset (named NAME, default the name of the
+first file that goes in), or more files for --dataset ID. PATH is a file (plain or gzip), a
+directory of rotated logs (oldest first), or - for stdin. Files already in the dataset are
+skipped; a file that cannot be read or is not an audit log is refused, and the others go in.
   --json   print one JSON object with the counts when done
 Exit status: 0 when every file went in, 1 when any was refused or the ingest failed, 2 on usage errors.
 `;
@@ -45,12 +46,7 @@ export async function ingestCommand(args: string[]): Promise<number> {
   if (datasetId !== undefined && (!Number.isInteger(datasetId) || datasetId < 1)) {
     throw new UsageError(`--dataset takes a dataset id, got '${values.dataset}'`);
   }
-  let sources: ReturnType<typeof expandSources>;
-  try {
-    sources = expandSources(positionals);
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const sources = expandSources(positionals);
   const db = openDatabase(path.resolve(values.db ?? databasePath()));
   const showProgress = process.stderr.isTTY === true;
   const controller = new AbortController();
@@ -59,7 +55,7 @@ export async function ingestCommand(args: string[]): Promise<number> {
     const result = await ingest(sources, {
       db,
       dataset: datasetId,
-      name: values.name ?? path.basename(positionals[0] ?? "stdin"),
+      name: values.name,
       signal: controller.signal,
       onProgress: showProgress ? (p) => process.stderr.write(progressLine(p)) : undefined,
     });
@@ -87,8 +83,10 @@ export async function ingestCommand(args: string[]): Promise<number> {
       };
       process.stdout.write(`${JSON.stringify(summary)}\n`);
     } else if (result.dataset !== null) {
+      const refused = result.files.filter((f) => f.refused !== null).length;
       process.stdout.write(
-        `dataset ${result.dataset}: ${result.events.toLocaleString("en-US")} events from ${result.files.length} file(s)` +
+        `dataset ${result.dataset}: ${result.events.toLocaleString("en-US")} events from ${result.files.length - refused} file(s)` +
+          `${refused ? `, ${refused} refused` : ""}` +
           `${result.malformed ? `, ${result.malformed} lines could not be read` : ""} (${result.status})\n`,
       );
     }

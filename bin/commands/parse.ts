@@ -34,16 +34,15 @@ export async function parseCommand(args: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length === 0) throw new UsageError("parse needs at least one PATH (or - for stdin)");
-  let sources: ReturnType<typeof expandSources>;
-  try {
-    sources = expandSources(positionals);
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-
   const files: FileCount[] = [];
   let reported = 0;
-  for (const source of sources) {
+  let unreadable = 0;
+  for (const source of expandSources(positionals)) {
+    if (source.unreadable !== null) {
+      unreadable++;
+      process.stderr.write(`auditscope: ${escapeInvisible(source.unreadable)}\n`);
+      continue;
+    }
     let last: FileCount = { path: source.path, lines: 0, records: 0, events: 0, malformed: 0 };
     let corrupt: Error | null = null;
     const input = source.open(undefined, (error) => {
@@ -91,5 +90,5 @@ export async function parseCommand(args: string[]): Promise<number> {
     };
     await writeText(process.stdout, `${JSON.stringify(counts)}\n`);
   }
-  return 0;
+  return unreadable > 0 ? 1 : 0;
 }

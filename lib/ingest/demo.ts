@@ -14,6 +14,7 @@ export function demoSource(options: GeneratorOptions = DEMO_OPTIONS): { source: 
   const source: Source = {
     path: "demo-web01-audit.log",
     size: null,
+    unreadable: null,
     open: (onBytes) =>
       Readable.from(
         (function* () {

@@ -1,5 +1,6 @@
 import { createHash, type Hash } from "node:crypto";
 import { createReadStream } from "node:fs";
+import { basename } from "node:path";
 import type Database from "better-sqlite3";
 import type { LineFormat, ParserLimits } from "../audit/types";
 import { claimDataset, createDataset, setDatasetStatus } from "../store/datasets";
@@ -160,7 +161,7 @@ export async function ingest(
   }
 
   const open = (): { writer: EventWriter; channel: ParseChannel } => {
-    if (datasetId === null) datasetId = createDataset(db, options.name ?? currentPath ?? "dataset");
+    if (datasetId === null) datasetId = createDataset(db, options.name ?? basename(currentPath ?? "dataset"));
     if (!writer || !channel) {
       const marks = markIngestStart(db, datasetId);
       writer = new EventWriter(db, datasetId);
@@ -251,6 +252,7 @@ export async function ingest(
       malformed: 0,
       refused: null,
     };
+    if (source.unreadable !== null) return { ...result, refused: source.unreadable };
     // A file is hashed first only when the dataset may already hold it (then it is skipped unread);
     // otherwise, like a stream, while it is read: one pass over the bytes instead of two.
     const known = source.size !== null && datasetId !== null ? await sha256OfFile(source.path) : null;
@@ -406,11 +408,17 @@ export async function ingest(
              nodes = @nodes,
              interpreted = interpreted OR @interpreted,
              summary = @summary,
+             name = coalesce(@name, name),
              status = 'ready', error = NULL, owner_pid = NULL, ingest_marks = NULL, updated_at = @now
            WHERE id = @id`,
         ).run({
           id: datasetId,
           recounted: target.writer.recountRecords(),
+          // A new dataset without a name is named after its first file that went in.
+          name:
+            options.name === undefined && options.dataset === undefined
+              ? basename(results.find((r) => r.refused === null)?.path ?? "dataset")
+              : null,
           added: results.reduce((t, r) => t + r.records, 0),
           interpreted: formats.has("interpreted") ? 1 : 0,
           summary: JSON.stringify(summary),

@@ -1,13 +1,14 @@
-import { createReadStream, type Dirent, readdirSync, type Stats, statSync } from "node:fs";
+import { closeSync, createReadStream, openSync, readdirSync, type Stats, statSync } from "node:fs";
 import path from "node:path";
 import { PassThrough, type Readable, Transform } from "node:stream";
 import { createGunzip, constants as zlibConstants } from "node:zlib";
 
-export interface Source {
+export interface ReadableSource {
   /** As the user gave it (a file inside a given directory: the directory joined with its name). */
   path: string;
   /** Size on disk (compressed size for .gz); null for stdin. */
   size: number | null;
+  unreadable: null;
   /**
    * The content, decompressed; `onBytes` hears of every raw byte read (for progress). With
    * `onCorrupt`, gzip data cut short or corrupt ends the content where it stops making sense
@@ -15,6 +16,16 @@ export interface Source {
    */
   open: (onBytes?: (count: number) => void, onCorrupt?: (error: Error) => void) => Readable;
 }
+
+/** A path that cannot be read: it is refused with this reason, and the other paths go on. */
+export interface UnreadableSource {
+  path: string;
+  size: null;
+  /** `cannot read PATH: why`, in words. */
+  unreadable: string;
+}
+
+export type Source = ReadableSource | UnreadableSource;
 
 const ROTATED = /^(.*?)(?:\.(\d+))?(\.gz)?$/;
 
@@ -103,31 +114,78 @@ function counted(input: Readable, onBytes?: (count: number) => void): Readable {
   return input.pipe(counter);
 }
 
-const STAT_ERRORS: Record<string, string> = {
+const FS_ERRORS: Record<string, string> = {
   ENOENT: "no such file or directory",
   EACCES: "permission denied",
+  EPERM: "permission denied",
   ENOTDIR: "a part of the path is not a directory",
+  ELOOP: "too many symbolic links",
+  EIO: "an input/output error",
 };
 
-/** The path's stat, or an error that names the path in words (not `ENOENT: …, stat 'x'`). */
-function statOf(given: string): Stats {
-  try {
-    return statSync(given);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? "";
-    throw new Error(`cannot read ${given}: ${STAT_ERRORS[code] ?? (error as Error).message}`);
-  }
+function unreadable(shown: string, error: unknown): UnreadableSource {
+  const code = (error as NodeJS.ErrnoException).code ?? "";
+  const why = FS_ERRORS[code] ?? code ?? "an error";
+  return { path: shown, size: null, unreadable: `cannot read ${shown}: ${why}` };
 }
 
-function fileSource(given: string, stat: Stats): Source {
+/**
+ * A file, or why it cannot be read: it is opened once here, so a file that exists but may not be
+ * read is refused before the ingest begins rather than failing it half-way.
+ */
+function fileSource(shown: string, fsPath: string | Buffer, stat: Stats): Source {
+  try {
+    closeSync(openSync(fsPath, "r"));
+  } catch (error) {
+    return unreadable(shown, error);
+  }
   return {
-    path: given,
+    path: shown,
     size: stat.size,
-    open: (onBytes, onCorrupt) => decompressIfGzip(counted(createReadStream(given), onBytes), onCorrupt),
+    unreadable: null,
+    open: (onBytes, onCorrupt) => decompressIfGzip(counted(createReadStream(fsPath), onBytes), onCorrupt),
   };
 }
 
-/** Files, directories of rotated logs (oldest first) and `-` for stdin, in the order given. */
+/**
+ * The regular files of a directory of rotated logs, oldest first. Names are read as bytes: a name
+ * that is not UTF-8 is opened by its bytes and shown with U+FFFD where they do not decode.
+ */
+function directorySources(given: string): Source[] {
+  let entries: Buffer[];
+  try {
+    entries = readdirSync(given, { encoding: "buffer" });
+  } catch (error) {
+    return [unreadable(given, error)];
+  }
+  const byName = new Map<string, Buffer>();
+  for (const entry of entries) {
+    const name = entry.toString("utf8");
+    if (!name.startsWith(".")) byName.set(name, entry);
+  }
+  const sources: Source[] = [];
+  for (const name of rotationOrder([...byName.keys()])) {
+    const shown = path.join(given, name);
+    const fsPath = Buffer.concat([Buffer.from(`${given}${path.sep}`), byName.get(name) as Buffer]);
+    let stat: Stats;
+    try {
+      stat = statSync(fsPath);
+    } catch (error) {
+      sources.push(unreadable(shown, error));
+      continue;
+    }
+    if (stat.isFile()) sources.push(fileSource(shown, fsPath, stat));
+  }
+  if (sources.length === 0) {
+    return [{ path: given, size: null, unreadable: `cannot read ${given}: the directory holds no files` }];
+  }
+  return sources;
+}
+
+/**
+ * Files, directories of rotated logs (oldest first) and `-` for stdin, in the order given. A path
+ * that cannot be read is an `UnreadableSource` in its place, saying why.
+ */
 export function expandSources(paths: string[], stdin: Readable = process.stdin): Source[] {
   const sources: Source[] = [];
   for (const given of paths) {
@@ -135,22 +193,20 @@ export function expandSources(paths: string[], stdin: Readable = process.stdin):
       sources.push({
         path: "-",
         size: null,
+        unreadable: null,
         open: (onBytes, onCorrupt) => decompressIfGzip(counted(stdin, onBytes), onCorrupt),
       });
       continue;
     }
-    const stat = statOf(given);
-    if (!stat.isDirectory()) {
-      sources.push(fileSource(given, stat));
+    let stat: Stats;
+    try {
+      stat = statSync(given);
+    } catch (error) {
+      sources.push(unreadable(given, error));
       continue;
     }
-    const files = readdirSync(given, { withFileTypes: true })
-      .filter((entry: Dirent) => entry.isFile() && !entry.name.startsWith("."))
-      .map((entry) => entry.name);
-    for (const name of rotationOrder(files)) {
-      const file = path.join(given, name);
-      sources.push(fileSource(file, statOf(file)));
-    }
+    if (stat.isDirectory()) sources.push(...directorySources(given));
+    else sources.push(fileSource(given, given, stat));
   }
   return sources;
 }

@@ -69,6 +69,7 @@ export function uploadSources(
     queue.push({
       path: info.filename || "upload",
       size: null,
+      unreadable: null,
       open: (onBytes, onCorrupt) => {
         const counter = new Transform({
           transform(chunk: Buffer, _encoding, callback) {
