@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../lib/store/db";
 import { corpusAvailable, corpusPath, readCorpus } from "../lib/testing/corpus";
 
 const BIN = path.resolve("bin/auditscope");
@@ -29,7 +30,18 @@ describe("auditscope command line", () => {
   });
 
   it("rejects an unknown command and a bad flag with one line on stderr and status 2", () => {
-    for (const args of [["frobnicate"], ["parse", "--bogus", "x"], ["serve", "--port", "0"]]) {
+    for (const args of [
+      ["frobnicate"],
+      ["parse", "--bogus", "x"],
+      ["serve", "--port", "0"],
+      // Number() would take these as 1.
+      ["ingest", "--dataset", "0x1", "x.log"],
+      ["ingest", "--dataset", "1e0", "x.log"],
+      ["ingest", "--dataset", " 1", "x.log"],
+      ["stats", "--dataset", "1.0"],
+      ["ingest", "--name", "", "x.log"],
+      ["ingest", "--name", "x", "--dataset", "1", "x.log"],
+    ]) {
       const { status, stderr } = run(args);
       expect(status).toBe(2);
       expect(stderr.trim().split("\n")).toHaveLength(1);
@@ -141,6 +153,26 @@ describe.skipIf(!corpusAvailable)("auditscope parse", () => {
     const listed = run(["datasets", "--db", db, "--json"]);
     expect(JSON.parse(listed.stdout)).toMatchObject([{ id: 1, name: "test.log" }]);
   });
+
+  it.skipIf(!corpusAvailable)(
+    "datasets says why an ingest failed, and its JSON carries no invisible character raw",
+    () => {
+      const db = path.join(dir, "listed.db");
+      const name = "web\u202eexe.log\u0085";
+      expect(run(["ingest", "--db", db, "--name", name, corpusPath("audit-userspace/test.log")]).status).toBe(
+        0,
+      );
+      const store = openDatabase(db);
+      store.prepare(`UPDATE datasets SET status = 'failed', error = ? WHERE id = 1`).run("disk full\x1b[2J");
+      store.close();
+      const text = run(["datasets", "--db", db]).stdout;
+      expect(text).toContain("failed");
+      expect(text).toContain("disk full\\x1b[2J");
+      const json = run(["datasets", "--db", db, "--json"]).stdout;
+      expect(json).not.toMatch(/[\u0080-\u009f\u202e\x1b]/);
+      expect(JSON.parse(json)).toMatchObject([{ id: 1, name, status: "failed", error: "disk full\x1b[2J" }]);
+    },
+  );
 
   it("escapes control characters in what it writes to the terminal", () => {
     const { stderr } = run(["parse", "--count", "-"], Buffer.from("\x1b]0;pwned\x07 not audit\n"));

@@ -1,7 +1,8 @@
 import path from "node:path";
+import { parseDatasetId } from "../../lib/cli/dataset-option";
 import { parseOptions } from "../../lib/cli/parse-options";
 import { UsageError } from "../../lib/cli/usage-error";
-import { escapeInvisible } from "../../lib/format/escape";
+import { escapeInvisible, jsonWithoutInvisible } from "../../lib/format/escape";
 import { formatBytes } from "../../lib/format/numbers";
 import { type IngestProgress, ingest } from "../../lib/ingest/ingest";
 import { expandSources } from "../../lib/ingest/sources";
@@ -42,9 +43,10 @@ export async function ingestCommand(args: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length === 0) throw new UsageError("ingest needs at least one PATH (or - for stdin)");
-  const datasetId = values.dataset === undefined ? undefined : Number(values.dataset);
-  if (datasetId !== undefined && (!Number.isInteger(datasetId) || datasetId < 1)) {
-    throw new UsageError(`--dataset takes a dataset id, got '${values.dataset}'`);
+  const datasetId = values.dataset === undefined ? undefined : parseDatasetId(values.dataset);
+  if (values.name !== undefined && values.name.trim() === "") throw new UsageError("--name cannot be empty");
+  if (values.name !== undefined && datasetId !== undefined) {
+    throw new UsageError("--name names a new dataset: it cannot be used with --dataset");
   }
   const sources = expandSources(positionals);
   const db = openDatabase(path.resolve(values.db ?? databasePath()));
@@ -67,26 +69,32 @@ export async function ingestCommand(args: string[]): Promise<number> {
     for (const file of result.files) {
       if (file.refused) process.stderr.write(`auditscope: ${escapeInvisible(file.refused)}\n`);
     }
-    if (result.error)
+    if (result.status === "cancelled") process.stderr.write("auditscope: ingest cancelled\n");
+    else if (result.error)
       process.stderr.write(`auditscope: ingest ${result.status}: ${escapeInvisible(result.error)}\n`);
     if (values.json) {
-      const { dataset, bytes, lines, records, events, malformed, seconds, files } = result;
+      const { dataset, status, error, bytes, lines, records, events, duplicates, malformed, seconds, files } =
+        result;
       const summary = {
         dataset,
+        status,
+        error,
         bytes,
         lines,
         records,
         events,
+        duplicates,
         malformed,
         seconds: Math.round(seconds * 1000) / 1000,
         files,
       };
-      process.stdout.write(`${JSON.stringify(summary)}\n`);
+      process.stdout.write(`${jsonWithoutInvisible(summary)}\n`);
     } else if (result.dataset !== null) {
       const refused = result.files.filter((f) => f.refused !== null).length;
       process.stdout.write(
         `dataset ${result.dataset}: ${result.events.toLocaleString("en-US")} events from ${result.files.length - refused} file(s)` +
           `${refused ? `, ${refused} refused` : ""}` +
+          `${result.duplicates ? `; ${result.duplicates.toLocaleString("en-US")} more were in the dataset already` : ""}` +
           `${result.malformed ? `, ${result.malformed} lines could not be read` : ""} (${result.status})\n`,
       );
     }

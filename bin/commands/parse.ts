@@ -2,7 +2,7 @@ import { eventToJson } from "../../lib/audit/event-json";
 import { parseOptions } from "../../lib/cli/parse-options";
 import { UsageError } from "../../lib/cli/usage-error";
 import { writeText } from "../../lib/cli/write-lines";
-import { escapeInvisible } from "../../lib/format/escape";
+import { escapeInvisible, jsonWithoutInvisible } from "../../lib/format/escape";
 import { parseStream } from "../../lib/ingest/parse-stream";
 import { corruptGzipNote, expandSources } from "../../lib/ingest/sources";
 
@@ -50,7 +50,9 @@ export async function parseCommand(args: string[]): Promise<number> {
     });
     for await (const { events, malformed, stats } of parseStream(input)) {
       if (!values.count) {
-        const text = events.map((event) => `${JSON.stringify(eventToJson(event, source.path))}\n`).join("");
+        const text = events
+          .map((event) => `${jsonWithoutInvisible(eventToJson(event, source.path))}\n`)
+          .join("");
         if (text) await writeText(process.stdout, text);
       }
       for (const entry of malformed) {
@@ -88,7 +90,7 @@ export async function parseCommand(args: string[]): Promise<number> {
       events: sum("events"),
       malformed: sum("malformed"),
     };
-    await writeText(process.stdout, `${JSON.stringify(counts)}\n`);
+    await writeText(process.stdout, `${jsonWithoutInvisible(counts)}\n`);
   }
   return unreadable > 0 ? 1 : 0;
 }

@@ -2,6 +2,7 @@ import path from "node:path";
 import { datasetIdOption } from "../../lib/cli/dataset-option";
 import { parseOptions } from "../../lib/cli/parse-options";
 import { UsageError } from "../../lib/cli/usage-error";
+import { jsonWithoutInvisible } from "../../lib/format/escape";
 import { getDatasetStats } from "../../lib/queries/get-dataset-stats";
 import { closeStore, databasePath, openStore } from "../../lib/store/db";
 
@@ -27,7 +28,7 @@ export async function statsCommand(args: string[]): Promise<number> {
     const id = datasetIdOption(store, values.dataset);
     const stats = getDatasetStats(store, id);
     if (!stats) throw new UsageError(`there is no dataset ${id}`);
-    process.stdout.write(`${JSON.stringify(stats)}\n`);
+    process.stdout.write(`${jsonWithoutInvisible(stats)}\n`);
     return 0;
   } finally {
     await closeStore(store);

@@ -14,3 +14,18 @@ export function escapeInvisible(text: string): string {
       : `\\u${code.toString(16).padStart(4, "0")}`;
   });
 }
+
+// What JSON.stringify leaves raw: DEL, C1 controls, bidi, zero-width and the BOM.
+const INVISIBLE_IN_JSON = /[\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+
+/**
+ * JSON in which no invisible character is written raw: JSON.stringify escapes C0 controls, and
+ * this the rest (as `\u202e`), so JSON printed to a terminal cannot drive it or reorder the text;
+ * JSON.parse gives every string back unchanged.
+ */
+export function jsonWithoutInvisible(value: unknown): string {
+  return JSON.stringify(value).replace(
+    INVISIBLE_IN_JSON,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}

@@ -77,7 +77,10 @@ describe.skipIf(!corpusAvailable)("ingest into a real database", () => {
     // The same content under another name is another file, but its events are already there.
     const copy = path.join(dir, "copy.log");
     writeFileSync(copy, Buffer.concat([readCorpus("msticpy/auditd_log.txt"), Buffer.from("\n")]));
-    await ingest(expandSources([copy]), { db, dataset: first.dataset as number });
+    const fromCopy = await ingest(expandSources([copy]), { db, dataset: first.dataset as number });
+    // What the request added is told apart from what its file held.
+    expect(fromCopy).toMatchObject({ events: 0, records: 0, duplicates: 938 });
+    expect(fromCopy.files[0]).toMatchObject({ events: 938, records: first.records });
     const count = db
       .prepare<[number], { n: number }>(`SELECT count(*) AS n FROM events WHERE dataset_id = ?`)
       .get(first.dataset as number);
@@ -94,6 +97,18 @@ describe.skipIf(!corpusAvailable)("ingest into a real database", () => {
       dataset: first.dataset as number,
     });
     expect(records()).toBe(first.records + other.records);
+
+    // Part of a file already there, and a new record of one of its events arriving late.
+    const lines = readCorpus("audit-userspace/test3.log").toString("latin1").trimEnd().split("\n");
+    const late = lines[0]
+      ?.replace(/type=\w+/, "type=PROCTITLE")
+      .replace(/msg=audit\(([^)]*)\):.*/, "msg=audit($1): proctitle=6C73");
+    const part = path.join(dir, "part.log");
+    writeFileSync(part, [...lines.slice(0, 4), late, ""].join("\n"));
+    const fromPart = await ingest(expandSources([part]), { db, dataset: first.dataset as number });
+    expect(fromPart).toMatchObject({ status: "ready", events: 0, records: 1 });
+    expect(fromPart.duplicates).toBeGreaterThan(0);
+    expect(records()).toBe(first.records + other.records + 1);
   });
 
   it("refuses a PNG and an empty file with a reason naming them, and still ingests the rest", async () => {
@@ -374,6 +389,9 @@ describe.skipIf(!corpusAvailable)("an ingest that does not finish is undone", ()
     });
     expect(cancelled.status).toBe("cancelled");
     expect(committed).toBeGreaterThan(0);
+    // The file it stopped in is listed, and nothing is counted as added.
+    expect(cancelled).toMatchObject({ events: 0, records: 0, files: [{ path: file, refused: null }] });
+    expect(cancelled.files[0]?.bytes).toBeGreaterThan(0);
     expect(statusOf(kept.dataset)).toEqual({ status: "cancelled", error: "cancelled by the user" });
     expect(contentOf(kept.dataset)).toEqual(before);
 

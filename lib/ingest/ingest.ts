@@ -39,8 +39,11 @@ export interface IngestResult {
   error: string | null;
   bytes: number;
   lines: number;
+  /** Records and events added to the dataset (the files' own counts are in `files`). */
   records: number;
   events: number;
+  /** Events the files held that the dataset already had: skipped. */
+  duplicates: number;
   malformed: number;
   seconds: number;
   files: IngestFileResult[];
@@ -139,6 +142,8 @@ export async function ingest(
   const started = performance.now();
   const { db } = options;
   const results: IngestFileResult[] = [];
+  /** The file being read, until its result is in `results`: listed too when the ingest stops in it. */
+  let reading: IngestFileResult | null = null;
   let datasetId: number | null = options.dataset ?? null;
   let writer: EventWriter | null = null;
   let channel: ParseChannel | null = null;
@@ -252,6 +257,7 @@ export async function ingest(
       malformed: 0,
       refused: null,
     };
+    reading = result;
     if (source.unreadable !== null) return { ...result, refused: source.unreadable };
     // A file is hashed first only when the dataset may already hold it (then it is skipped unread);
     // otherwise, like a stream, while it is read: one pass over the bytes instead of two.
@@ -400,7 +406,7 @@ export async function ingest(
           `UPDATE datasets SET
              bytes = (SELECT coalesce(sum(size), 0) FROM source_files WHERE dataset_id = @id),
              lines = (SELECT coalesce(sum(lines), 0) FROM source_files WHERE dataset_id = @id),
-             records = coalesce(@recounted, records + @added),
+             records = records + @records,
              malformed = (SELECT coalesce(sum(malformed), 0) FROM source_files WHERE dataset_id = @id),
              events = (SELECT count(*) FROM events WHERE dataset_id = @id),
              first_ms = (SELECT min(first_ms) FROM source_files WHERE dataset_id = @id),
@@ -413,13 +419,12 @@ export async function ingest(
            WHERE id = @id`,
         ).run({
           id: datasetId,
-          recounted: target.writer.recountRecords(),
+          records: target.writer.added.records,
           // A new dataset without a name is named after its first file that went in.
           name:
             options.name === undefined && options.dataset === undefined
               ? basename(results.find((r) => r.refused === null)?.path ?? "dataset")
               : null,
-          added: results.reduce((t, r) => t + r.records, 0),
           interpreted: formats.has("interpreted") ? 1 : 0,
           summary: JSON.stringify(summary),
           nodes: Object.keys(summary.nodes)
@@ -441,6 +446,7 @@ export async function ingest(
     for await (const source of sources) {
       currentPath = source.path;
       results.push(await ingestFile(source, index++));
+      reading = null;
     }
     if (results.every((r) => r.refused !== null)) {
       status = "refused";
@@ -458,6 +464,8 @@ export async function ingest(
   } catch (failure) {
     status = failure instanceof Cancelled ? "cancelled" : "failed";
     error = failure instanceof Error ? failure.message : String(failure);
+    const stoppedIn = reading as IngestFileResult | null;
+    if (stoppedIn) results.push(stoppedIn);
     if (datasetId !== null) {
       // Left in place if the undo itself fails: the next claim or start-up undoes it.
       try {
@@ -468,16 +476,20 @@ export async function ingest(
   } finally {
     await (channel as ParseChannel | null)?.close();
   }
-  const sum = (key: "bytes" | "lines" | "records" | "events" | "malformed") =>
-    results.reduce((t, r) => t + r[key], 0);
+  const sum = (key: "bytes" | "lines" | "malformed") => results.reduce((t, r) => t + r[key], 0);
+  // What did not finish was undone: nothing of it was added.
+  const added = (status === "ready" ? (writer as EventWriter | null)?.added : null) ?? {
+    events: 0,
+    records: 0,
+    duplicates: 0,
+  };
   return {
     dataset: datasetId,
     status,
     error,
     bytes: sum("bytes"),
     lines: sum("lines"),
-    records: sum("records"),
-    events: sum("events"),
+    ...added,
     malformed: sum("malformed"),
     seconds: (performance.now() - started) / 1000,
     files: results,

@@ -122,6 +122,7 @@ export const EVENT_COLUMN = {
   timeMs: 4,
   serial: 5,
   types: 6,
+  recordCount: 7,
   syscall: 8,
   success: 10,
   auid: 14,

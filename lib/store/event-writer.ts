@@ -92,6 +92,8 @@ export class EventWriter {
   private readonly bound: { dataset: number };
   /** Events skipped because the dataset already had them (an overlapping file, a late record). */
   private duplicatesSkipped = 0;
+  private eventsAdded = 0;
+  private recordsAdded = 0;
   private malformedKept: number;
   // Duplicates come in runs (an overlapping file): keep the last few inflated blocks.
   private readonly inflated = new Map<number, Buffer>();
@@ -147,6 +149,14 @@ export class EventWriter {
         .get(datasetId)?.n ?? 0;
   }
 
+  /**
+   * What this writer added to the dataset: events, and records (a skipped event's late lines
+   * included); and the events it skipped because the dataset already had them.
+   */
+  get added(): { events: number; records: number; duplicates: number } {
+    return { events: this.eventsAdded, records: this.recordsAdded, duplicates: this.duplicatesSkipped };
+  }
+
   /** Writes one batch. Events the dataset already has are skipped with everything derived from them. */
   writeBatch(batch: WriteBatch): void {
     for (const block of batch.blocks) this.insertBlock.run(block.id, block.data, this.bound);
@@ -157,7 +167,11 @@ export class EventWriter {
         duplicates.add(tuple[EVENT_COLUMN.id]);
         this.duplicatesSkipped++;
         this.keepLateLines(tuple, batch);
-      } else this.summary.add(tuple);
+      } else {
+        this.eventsAdded++;
+        this.recordsAdded += tuple[EVENT_COLUMN.recordCount];
+        this.summary.add(tuple);
+      }
     }
     for (const [auid, name] of batch.auidNames) this.summary.nameAuid(auid, name);
     const fresh = (eventId: number | null) =>
@@ -168,32 +182,6 @@ export class EventWriter {
     this.reports.write(batch.reports, fresh);
     for (const s of batch.sessions) this.insertSessionPart.run(...sessionValues(s), this.bound);
     this.writeMalformed(batch.malformed);
-  }
-
-  /**
-   * The dataset's audit records counted from its stored events and the late lines kept beside them,
-   * when this writer skipped duplicate events (a file overlapping another, the same stream twice, a
-   * failed ingest retried): adding up the files' counts would count those records twice. Null when
-   * nothing was skipped: the files' counts are exact, and cheaper than a scan of the events.
-   */
-  recountRecords(): number | null {
-    if (this.duplicatesSkipped === 0) return null;
-    const inEvents =
-      this.db
-        .prepare<[number], { n: number }>(
-          `SELECT coalesce(sum(record_count), 0) AS n FROM events WHERE dataset_id = ?`,
-        )
-        .get(this.datasetId)?.n ?? 0;
-    let late = 0;
-    for (const { lines } of this.db
-      .prepare<[number], { lines: Buffer }>(
-        `SELECT x.lines FROM event_raw_extra x JOIN events e ON e.id = x.event_id WHERE e.dataset_id = ?`,
-      )
-      .iterate(this.datasetId)) {
-      late += 1;
-      for (let i = lines.indexOf(10); i !== -1; i = lines.indexOf(10, i + 1)) late++;
-    }
-    return inEvents + late;
   }
 
   /** Keeps malformed entries up to the dataset's cap (the true total is counted per file). */
@@ -251,7 +239,10 @@ export class EventWriter {
       for (const line of extra.lines.toString("latin1").split("\n")) known.add(line);
     }
     const missing = lines.split("\n").filter((line) => !known.has(line));
-    if (missing.length > 0) this.insertExtra.run(existing.id, Buffer.from(missing.join("\n"), "latin1"));
+    if (missing.length > 0) {
+      this.insertExtra.run(existing.id, Buffer.from(missing.join("\n"), "latin1"));
+      this.recordsAdded += missing.length;
+    }
   }
 
   private inflate(blockId: number, data: Uint8Array): Buffer {
