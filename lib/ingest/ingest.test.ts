@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { gunzipSync, gzipSync, constants as zlibConstants } from "node:zlib";
@@ -109,6 +109,19 @@ describe.skipIf(!corpusAvailable)("ingest into a real database", () => {
     expect(fromPart).toMatchObject({ status: "ready", events: 0, records: 1 });
     expect(fromPart.duplicates).toBeGreaterThan(0);
     expect(records()).toBe(first.records + other.records + 1);
+  });
+
+  it("skips a file whose name is not UTF-8 when it is added again to its dataset", async () => {
+    const folder = path.join(dir, "latin1-names");
+    mkdirSync(folder);
+    writeFileSync(
+      Buffer.concat([Buffer.from(`${folder}/audit-`), Buffer.from([0xe9]), Buffer.from(".log")]),
+      readCorpus("audit-userspace/test3.log"),
+    );
+    const first = await ingest(expandSources([folder]), { db });
+    const again = await ingest(expandSources([folder]), { db, dataset: first.dataset as number });
+    expect(again).toMatchObject({ status: "ready", events: 0, records: 0, duplicates: 0 });
+    expect(again.files[0]).toMatchObject({ path: path.join(folder, "audit-\ufffd.log"), refused: null });
   });
 
   it("refuses a PNG and an empty file with a reason naming them, and still ingests the rest", async () => {

@@ -1,5 +1,4 @@
 import { createHash, type Hash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { basename } from "node:path";
 import type Database from "better-sqlite3";
 import type { LineFormat, ParserLimits } from "../audit/types";
@@ -86,12 +85,6 @@ const REFUSALS: Record<Refusal, string> = {
 };
 
 class Cancelled extends Error {}
-
-async function sha256OfFile(path: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
-}
 
 /** Settles when the parse side answers; rejects when it fails. */
 class Replies {
@@ -261,7 +254,7 @@ export async function ingest(
     if (source.unreadable !== null) return { ...result, refused: source.unreadable };
     // A file is hashed first only when the dataset may already hold it (then it is skipped unread);
     // otherwise, like a stream, while it is read: one pass over the bytes instead of two.
-    const known = source.size !== null && datasetId !== null ? await sha256OfFile(source.path) : null;
+    const known = source.hash && datasetId !== null ? await source.hash() : null;
     if (known !== null) {
       if (
         db.prepare(`SELECT 1 FROM source_files WHERE dataset_id = ? AND sha256 = ?`).get(datasetId, known)

@@ -1,4 +1,8 @@
+import { execFileSync, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { once } from "node:events";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -14,6 +18,8 @@ async function readAll(stream: Readable): Promise<string> {
   for await (const chunk of stream) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString("latin1");
 }
+
+const sha256 = (text: string) => createHash("sha256").update(text, "latin1").digest("hex");
 
 function contentOf(source: Source | undefined): Promise<string> {
   if (!source || source.unreadable !== null) throw new Error(`not readable: ${source?.unreadable}`);
@@ -79,17 +85,52 @@ describe("expandSources", () => {
     ]);
   });
 
-  it("reads a file of a directory whose name is not UTF-8, by its bytes", async () => {
+  it("reads the files of a directory whose names are not UTF-8, by their bytes", async () => {
     const folder = path.join(dir, "latin1");
     mkdirSync(folder);
-    // "audit-é.log" written in Latin-1, as an old system may have named it.
-    writeFileSync(
-      Buffer.concat([Buffer.from(`${folder}/audit-`), Buffer.from([0xe9]), Buffer.from(".log")]),
-      line,
-    );
-    const [source] = expandSources([folder]);
-    expect(source?.path).toBe(path.join(folder, "audit-\ufffd.log"));
+    // "audit-é.log" and "audit-è.log" written in Latin-1, as an old system may have named them:
+    // both show as "audit-\ufffd.log", and both are read.
+    const named = (byte: number) =>
+      Buffer.concat([Buffer.from(`${folder}/audit-`), Buffer.from([byte]), Buffer.from(".log")]);
+    const other = line.replace("pid=1", "pid=2");
+    writeFileSync(named(0xe9), line);
+    writeFileSync(named(0xe8), other);
+    const sources = expandSources([folder]);
+    expect(sources.map((s) => s.path)).toEqual([
+      path.join(folder, "audit-\ufffd.log"),
+      path.join(folder, "audit-\ufffd.log"),
+    ]);
+    expect(await Promise.all(sources.map(contentOf))).toEqual([other, line]);
+    // A file the dataset may already hold is recognised by its hash, read by the same bytes.
+    expect(await Promise.all(sources.map((s) => (s.unreadable === null ? s.hash?.() : null)))).toEqual([
+      sha256(other),
+      sha256(line),
+    ]);
+  });
+
+  it("refuses a socket in its place, saying what it is", async () => {
+    const socketPath = path.join(dir, "audit.sock");
+    const server = createServer().listen(socketPath);
+    await once(server, "listening");
+    try {
+      expect(expandSources([socketPath]).map((s) => s.unreadable)).toEqual([
+        `cannot read ${socketPath}: it is not a file (a socket)`,
+      ]);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("reads a named pipe once, as it comes, like stdin", async () => {
+    const fifo = path.join(dir, "pipe");
+    execFileSync("mkfifo", [fifo]);
+    // Nothing writes to it yet: expanding must neither block on it nor read it.
+    const [source] = expandSources([fifo]);
+    expect(source?.size).toBeNull();
+    const writer = spawn("sh", ["-c", `printf '%s' "$0" > "$1"`, line, fifo]);
+    const written = once(writer, "exit");
     expect(await contentOf(source)).toBe(line);
+    expect(await written).toEqual([0, null]);
   });
 
   it("says so when a directory holds no files", () => {

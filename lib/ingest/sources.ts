@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { closeSync, createReadStream, openSync, readdirSync, type Stats, statSync } from "node:fs";
 import path from "node:path";
 import { PassThrough, type Readable, Transform } from "node:stream";
@@ -15,6 +16,11 @@ export interface ReadableSource {
    * (everything decoded before is kept) and is told there; without, it is the stream's error.
    */
   open: (onBytes?: (count: number) => void, onCorrupt?: (error: Error) => void) => Readable;
+  /**
+   * The sha256 of the raw bytes, read apart from `open`: only for content that can be read twice
+   * (a file on disk), so an ingest can skip a file the dataset already holds without reading it.
+   */
+  hash?: () => Promise<string>;
 }
 
 /** A path that cannot be read: it is refused with this reason, and the other paths go on. */
@@ -123,6 +129,12 @@ const FS_ERRORS: Record<string, string> = {
   EIO: "an input/output error",
 };
 
+async function sha256OfFile(fsPath: string | Buffer): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(fsPath)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
 function unreadable(shown: string, error: unknown): UnreadableSource {
   const code = (error as NodeJS.ErrnoException).code ?? "";
   const why = FS_ERRORS[code] ?? code ?? "an error";
@@ -130,21 +142,35 @@ function unreadable(shown: string, error: unknown): UnreadableSource {
 }
 
 /**
- * A file, or why it cannot be read: it is opened once here, so a file that exists but may not be
- * read is refused before the ingest begins rather than failing it half-way.
+ * A file, or why it cannot be read: a regular file is opened once here, so one that exists but
+ * may not be read is refused before the ingest begins rather than failing it half-way.
  */
 function fileSource(shown: string, fsPath: string | Buffer, stat: Stats): Source {
+  const open: ReadableSource["open"] = (onBytes, onCorrupt) =>
+    decompressIfGzip(counted(createReadStream(fsPath), onBytes), onCorrupt);
+  // A pipe (`<(zcat …)`) is read once, as it comes, like stdin: opening it to try would block
+  // without a writer, and hashing it first would consume it.
+  if (stat.isFIFO()) return { path: shown, size: null, unreadable: null, open };
+  if (!stat.isFile()) {
+    return {
+      path: shown,
+      size: null,
+      unreadable: `cannot read ${shown}: it is not a file (${kindOf(stat)})`,
+    };
+  }
   try {
     closeSync(openSync(fsPath, "r"));
   } catch (error) {
     return unreadable(shown, error);
   }
-  return {
-    path: shown,
-    size: stat.size,
-    unreadable: null,
-    open: (onBytes, onCorrupt) => decompressIfGzip(counted(createReadStream(fsPath), onBytes), onCorrupt),
-  };
+  return { path: shown, size: stat.size, unreadable: null, open, hash: () => sha256OfFile(fsPath) };
+}
+
+function kindOf(stat: Stats): string {
+  if (stat.isSocket()) return "a socket";
+  if (stat.isCharacterDevice()) return "a character device";
+  if (stat.isBlockDevice()) return "a block device";
+  return "not a regular file";
 }
 
 /**
@@ -158,15 +184,18 @@ function directorySources(given: string): Source[] {
   } catch (error) {
     return [unreadable(given, error)];
   }
-  const byName = new Map<string, Buffer>();
+  // Keyed by the name's bytes (latin1 keeps one character per byte): two names that are not
+  // UTF-8 may decode to the same text and must stay two files.
+  const byBytes = new Map<string, Buffer>();
   for (const entry of entries) {
-    const name = entry.toString("utf8");
-    if (!name.startsWith(".")) byName.set(name, entry);
+    const name = entry.toString("latin1");
+    if (!name.startsWith(".")) byBytes.set(name, entry);
   }
   const sources: Source[] = [];
-  for (const name of rotationOrder([...byName.keys()])) {
-    const shown = path.join(given, name);
-    const fsPath = Buffer.concat([Buffer.from(`${given}${path.sep}`), byName.get(name) as Buffer]);
+  for (const key of rotationOrder([...byBytes.keys()])) {
+    const entry = byBytes.get(key) as Buffer;
+    const shown = path.join(given, entry.toString("utf8"));
+    const fsPath = Buffer.concat([Buffer.from(`${given}${path.sep}`), entry]);
     let stat: Stats;
     try {
       stat = statSync(fsPath);
