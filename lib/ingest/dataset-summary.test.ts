@@ -16,18 +16,26 @@ let second: string;
 let whole: string;
 let eventCount: number;
 
+/** A generated log, and two files of it sharing their middle third: different contents (and sha256), some same events. */
+function overlappingLogs(name: string, targetBytes: number) {
+  const { chunks, truth } = createGenerator({ seed: 11, targetBytes, node: "web01" });
+  const lines = [...chunks].join("").trimEnd().split("\n");
+  const write = (part: string, from: number, to: number) => {
+    const file = path.join(dir, `${name}-${part}.log`);
+    writeFileSync(file, `${lines.slice(from, to).join("\n")}\n`, "latin1");
+    return file;
+  };
+  return {
+    events: truth.events,
+    first: write("first", 0, Math.floor((lines.length * 2) / 3)),
+    second: write("second", Math.floor(lines.length / 3), lines.length),
+    whole: write("whole", 0, lines.length),
+  };
+}
+
 beforeAll(() => {
   store = openStore(path.join(dir, "summary.db"));
-  const { chunks, truth } = createGenerator({ seed: 11, targetBytes: 2_000_000, node: "web01" });
-  const lines = [...chunks].join("").trimEnd().split("\n");
-  eventCount = truth.events;
-  // Two files sharing their middle third: different contents (and sha256), some same events.
-  first = path.join(dir, "first.log");
-  second = path.join(dir, "second.log");
-  writeFileSync(first, `${lines.slice(0, Math.floor((lines.length * 2) / 3)).join("\n")}\n`, "latin1");
-  writeFileSync(second, `${lines.slice(Math.floor(lines.length / 3)).join("\n")}\n`, "latin1");
-  whole = path.join(dir, "whole.log");
-  writeFileSync(whole, `${lines.join("\n")}\n`, "latin1");
+  ({ events: eventCount, first, second, whole } = overlappingLogs("small", 2_000_000));
 });
 afterAll(async () => {
   await closeStore(store);
@@ -69,6 +77,48 @@ describe("counts kept at ingest, with overlapping files", () => {
     expect(sessions((await ingest(expandSources([first, second]), { db: store.db })).dataset)).toEqual(
       reference,
     );
+  });
+});
+
+describe("rows derived from events, with overlapping files", () => {
+  // Each table's rows, and those whose event is not stored (derived from an event skipped as a
+  // duplicate: the event's rows may reach the writer a batch before the event itself).
+  const derivedRows = (dataset: number | null) => {
+    const count = (sql: string) =>
+      store.db.prepare<[{ dataset: number }], { n: number }>(sql).get({ dataset: dataset ?? 0 })?.n ??
+      Number.NaN;
+    const orphan = (table: string) =>
+      `SELECT count(*) FROM ${table} t WHERE t.dataset_id = @dataset AND t.event_id IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM events e WHERE e.id = t.event_id)`;
+    return {
+      search: count(
+        `SELECT count(*) AS n FROM events_fts WHERE rowid IN (SELECT id FROM events WHERE dataset_id = @dataset)`,
+      ),
+      reportEvents: count(`SELECT count(*) AS n FROM report_events WHERE dataset_id = @dataset`),
+      reportItems: count(`SELECT count(*) AS n FROM report_items WHERE dataset_id = @dataset`),
+      tty: count(`SELECT count(*) AS n FROM tty_input WHERE dataset_id = @dataset`),
+      processes: count(
+        `SELECT count(*) AS n FROM processes WHERE dataset_id = @dataset AND event_id IS NOT NULL`,
+      ),
+      orphans: count(
+        `SELECT (${orphan("report_events")}) + (${orphan("report_items")}) + (${orphan("tty_input")})
+              + (${orphan("processes")})
+              + (SELECT count(*) FROM events_fts f WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.id = f.rowid)) AS n`,
+      ),
+    };
+  };
+
+  it("keeps each event's derived rows once, as a clean ingest of the whole log does", async () => {
+    // Long enough that the overlap spans several batches and raw blocks.
+    const big = overlappingLogs("big", 8_000_000);
+    const reference = derivedRows((await ingest(expandSources([big.whole]), { db: store.db })).dataset);
+    expect(reference.reportEvents).toBeGreaterThan(0);
+    expect(reference.processes).toBeGreaterThan(0);
+    const added = await ingest(expandSources([big.first]), { db: store.db });
+    await ingest(expandSources([big.second]), { db: store.db, dataset: added.dataset as number });
+    expect(derivedRows(added.dataset)).toEqual({ ...reference, orphans: 0 });
+    const both = await ingest(expandSources([big.first, big.second]), { db: store.db });
+    expect(derivedRows(both.dataset)).toEqual({ ...reference, orphans: 0 });
   });
 });
 

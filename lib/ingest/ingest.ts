@@ -4,7 +4,7 @@ import type Database from "better-sqlite3";
 import type { LineFormat, ParserLimits } from "../audit/types";
 import { claimDataset, createDataset, setDatasetStatus } from "../store/datasets";
 import { EventWriter } from "../store/event-writer";
-import { markIngestStart, undoUnfinishedIngest } from "../store/ingest-marks";
+import { dropRowsOfSkippedEvents, markIngestStart, undoUnfinishedIngest } from "../store/ingest-marks";
 import { type DatasetSummary, mergeSummaries } from "./dataset-summary";
 import { inlineChannel, type ParseChannel, workerChannel } from "./parse-channel";
 import { type FileStats, type ParseMessage, type Refusal, SNIFF_LINES } from "./parse-side";
@@ -390,10 +390,12 @@ export async function ingest(
       previous ? (JSON.parse(previous) as DatasetSummary) : null,
       target.writer.summary.toJSON(),
     );
+    const id = datasetId;
     // The derived sessions and the ready mark commit together, durably.
     db.pragma("synchronous = FULL");
     try {
       db.transaction(() => {
+        if (target.writer.added.duplicates > 0) dropRowsOfSkippedEvents(db, id);
         target.writer.writeSessions(sessions);
         db.prepare(
           `UPDATE datasets SET

@@ -57,17 +57,12 @@ export function markIngestStart(db: Database.Database, datasetId: number): Inges
  * so they already describe what stays. Returns whether there was anything to undo.
  */
 export function undoUnfinishedIngest(db: Database.Database, datasetId: number): boolean {
-  const row = db
-    .prepare<[number], { ingest_marks: string | null }>(`SELECT ingest_marks FROM datasets WHERE id = ?`)
-    .get(datasetId);
-  if (!row?.ingest_marks) return false;
-  const marks = JSON.parse(row.ingest_marks) as IngestMarks;
-  const base = datasetIdBase(datasetId);
-  const p = { id: datasetId, ...marks, base, end: base + ID_STRIDE };
-  const newEvents = `SELECT id FROM events WHERE id > @event AND id < @end`;
+  const p = markedRanges(db, datasetId);
+  if (!p) return false;
   db.transaction(() => {
     for (const sql of [
-      `DELETE FROM events_fts WHERE rowid IN (${newEvents})`,
+      // By rowid, not through the events: an event's search row can be written before the event.
+      `DELETE FROM events_fts WHERE rowid > @event AND rowid < @end`,
       `DELETE FROM report_kinds WHERE dataset_id = @id AND row_id IN
          (SELECT id FROM report_events WHERE dataset_id = @id AND event_id > @event)`,
       `DELETE FROM report_events WHERE dataset_id = @id AND event_id > @event`,
@@ -87,4 +82,40 @@ export function undoUnfinishedIngest(db: Database.Database, datasetId: number): 
     dropCachedResults(db, datasetId);
   }).immediate();
   return true;
+}
+
+const NOT_STORED = (column: string) => `NOT EXISTS (SELECT 1 FROM events e WHERE e.id = ${column})`;
+
+/**
+ * Removes the rows the running ingest derived from events it skipped because the dataset already
+ * had them. The writer skips those it can tell in the batch of the event; an event's derived rows
+ * may come a batch before the event itself (its raw block still open), and those are found here.
+ * Runs inside the transaction that ends the ingest.
+ */
+export function dropRowsOfSkippedEvents(db: Database.Database, datasetId: number): void {
+  const p = markedRanges(db, datasetId);
+  if (!p) return;
+  for (const sql of [
+    `DELETE FROM events_fts WHERE rowid > @event AND rowid < @end AND ${NOT_STORED("events_fts.rowid")}`,
+    `DELETE FROM report_kinds WHERE dataset_id = @id AND row_id IN (SELECT id FROM report_events
+       WHERE dataset_id = @id AND event_id > @event AND ${NOT_STORED("report_events.event_id")})`,
+    `DELETE FROM report_events WHERE dataset_id = @id AND event_id > @event AND ${NOT_STORED("report_events.event_id")}`,
+    `DELETE FROM report_items WHERE dataset_id = @id AND event_id > @event AND ${NOT_STORED("report_items.event_id")}`,
+    `DELETE FROM tty_input WHERE dataset_id = @id AND id > @tty AND ${NOT_STORED("tty_input.event_id")}`,
+    `DELETE FROM processes WHERE id > @process AND id < @end AND event_id IS NOT NULL
+       AND ${NOT_STORED("processes.event_id")}`,
+  ]) {
+    db.prepare(sql).run(p);
+  }
+}
+
+/** The marks of the dataset's running ingest with its id range, as statement parameters; null when none runs. */
+function markedRanges(db: Database.Database, datasetId: number) {
+  const row = db
+    .prepare<[number], { ingest_marks: string | null }>(`SELECT ingest_marks FROM datasets WHERE id = ?`)
+    .get(datasetId);
+  if (!row?.ingest_marks) return null;
+  const marks = JSON.parse(row.ingest_marks) as IngestMarks;
+  const base = datasetIdBase(datasetId);
+  return { id: datasetId, ...marks, base, end: base + ID_STRIDE };
 }
