@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { datasetIdBase, ID_STRIDE } from "../ingest/ids";
 import { undoUnfinishedIngest } from "./ingest-marks";
 
 export type DatasetStatus = "ingesting" | "ready" | "failed" | "interrupted" | "cancelled";
@@ -36,11 +37,11 @@ export function claimDataset(db: Database.Database, id: number): DatasetState | 
         db.prepare(
           `UPDATE datasets SET status = 'ingesting', error = NULL, owner_pid = ?, updated_at = ? WHERE id = ?`,
         ).run(process.pid, new Date().toISOString(), id);
+        undoUnfinishedIngest(db, id);
       }
       return state ?? null;
     })
     .immediate();
-  if (before) undoUnfinishedIngest(db, id);
   return before;
 }
 
@@ -79,20 +80,27 @@ export function markInterruptedIngests(db: Database.Database): number[] {
     )
     .all()
     .filter((row) => row.owner_pid === null || (row.owner_pid !== process.pid && !isAlive(row.owner_pid)));
-  for (const row of stale) {
-    undoUnfinishedIngest(db, row.id);
-    setDatasetStatus(db, row.id, "interrupted", "the ingest stopped before it finished (the process ended)");
-  }
-  return stale.map((row) => row.id);
+  // Checked again where it is undone: another process may have marked it, and a third claimed it
+  // for a new ingest, since it was listed.
+  const interrupt = db.transaction((id: number, ownerPid: number | null) => {
+    const still = db
+      .prepare(`SELECT 1 FROM datasets WHERE id = ? AND status = 'ingesting' AND owner_pid IS ?`)
+      .get(id, ownerPid);
+    if (!still) return false;
+    undoUnfinishedIngest(db, id);
+    setDatasetStatus(db, id, "interrupted", "the ingest stopped before it finished (the process ended)");
+    return true;
+  });
+  return stale.filter((row) => interrupt.immediate(row.id, row.owner_pid)).map((row) => row.id);
 }
 
 /** Removes a dataset and every row of it (the full-text index is not covered by cascades). */
 export function deleteDataset(db: Database.Database, id: number): boolean {
   return db
     .transaction(() => {
-      db.prepare(`DELETE FROM events_fts WHERE rowid IN (SELECT id FROM events WHERE dataset_id = ?)`).run(
-        id,
-      );
+      const base = datasetIdBase(id);
+      // By the dataset's id range: a search row whose event was never written goes too.
+      db.prepare(`DELETE FROM events_fts WHERE rowid >= ? AND rowid < ?`).run(base, base + ID_STRIDE);
       return db.prepare(`DELETE FROM datasets WHERE id = ?`).run(id).changes === 1;
     })
     .immediate();
