@@ -160,6 +160,18 @@ describe.skipIf(!corpusAvailable)("ingest into a real database", () => {
     expect(result).toMatchObject({ status: "ready", events: 7, malformed: 1 });
   });
 
+  it("reads a gzipped log that starts with a zeroed block longer than gzip's first chunk", async () => {
+    // 40 KB of NULs, then the records: gunzip hands them over 16 KB at a time.
+    const zeroed = path.join(dir, "zeroed.log.gz");
+    writeFileSync(
+      zeroed,
+      gzipSync(Buffer.concat([Buffer.alloc(40_000), readCorpus("audit-userspace/test.log")])),
+    );
+    const result = await ingest(expandSources([zeroed]), { db });
+    expect(result.files[0]?.refused).toBeNull();
+    expect(result).toMatchObject({ status: "ready", events: 7, malformed: 1 });
+  });
+
   it("names the compression of a file compressed otherwise than with gzip", async () => {
     const xz = path.join(dir, "audit.log.1.xz");
     writeFileSync(xz, Buffer.from("fd377a585a000004e6d6b4460200210116000000742fe5a3", "hex"));

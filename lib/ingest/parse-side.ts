@@ -30,21 +30,12 @@ const OTHER_COMPRESSIONS = [
 
 export type Refusal = "binary" | "no-records" | "empty" | (typeof OTHER_COMPRESSIONS)[number]["format"];
 
-/** A line that starts an audit record (raw, enriched or `ausearch -i` output, with or without node=). */
-const RECORD_LINE = /(?:^|\n)(?:node=\S+ )?type=\w+ msg=audit\(/;
-/** A NUL this early makes a file binary, unless the bytes around it hold an audit record. */
-const BINARY_HEAD = 4096;
-const RECORD_HEAD = 65536;
-
 /**
- * A file with a NUL in its first bytes and no audit record near them. A NUL in a real log (a block
- * zeroed by a crash, a hostile byte) is one malformed line there, not a reason to refuse the log.
+ * A file with a NUL this early and no audit record in its first SNIFF_LINES lines is binary. A
+ * NUL in a real log (a block zeroed by a crash, a hostile byte) is one malformed line there, not
+ * a reason to refuse the log; a record anywhere the sniff looks shows it is a log.
  */
-function looksBinary(head: Uint8Array): boolean {
-  if (!head.subarray(0, BINARY_HEAD).includes(0)) return false;
-  const text = Buffer.from(head.buffer, head.byteOffset, Math.min(head.byteLength, RECORD_HEAD));
-  return !RECORD_LINE.test(text.toString("latin1"));
-}
+const BINARY_HEAD = 4096;
 
 /** Another compression's name when the file begins with its magic bytes. */
 function otherCompression(head: Uint8Array): Refusal | null {
@@ -94,6 +85,7 @@ export class ParseSide {
   private fileId = 0;
   private sniffed = false;
   private refused = false;
+  private nulInHead = false;
   private firstMs: number | null = null;
   private lastMs: number | null = null;
   private bytesSinceReply = 0;
@@ -109,6 +101,7 @@ export class ParseSide {
         this.fileId = message.fileId;
         this.sniffed = false;
         this.refused = false;
+        this.nulInHead = false;
         this.firstMs = null;
         this.lastMs = null;
         return;
@@ -127,19 +120,22 @@ export class ParseSide {
   private chunk(data: Uint8Array, reply: (message: ParseMessage) => void): void {
     const parser = this.parser;
     if (!parser || this.refused) return;
-    if (parser.stats.bytes === 0) {
-      const refusal = otherCompression(data) ?? (looksBinary(data) ? "binary" : null);
+    const before = parser.stats.bytes;
+    if (before === 0) {
+      const refusal = otherCompression(data);
       if (refusal) {
         this.refuse(refusal, reply);
         return;
       }
     }
+    // Chunks can be small (gzip, uploads): the head is looked at across them.
+    if (before < BINARY_HEAD && data.subarray(0, BINARY_HEAD - before).includes(0)) this.nulInHead = true;
     this.take(parser.push(data));
     this.bytesSinceReply += data.byteLength;
     if (!this.sniffed) {
       // Counted in lines, not chunks: a chunk may run past the first SNIFF_LINES lines.
       if (parser.stats.malformedBeforeRecords >= SNIFF_LINES) {
-        this.refuse("no-records", reply);
+        this.refuse(this.notALog(), reply);
         return;
       }
       if (parser.stats.records > 0) this.sniffed = true;
@@ -167,7 +163,7 @@ export class ParseSide {
     if (!parser || this.refused) return;
     this.take(parser.end());
     if (parser.stats.records === 0) {
-      this.refuse(parser.stats.bytes === 0 ? "empty" : "no-records", reply);
+      this.refuse(parser.stats.bytes === 0 ? "empty" : this.notALog(), reply);
       return;
     }
     const { lines, records, events, malformed, formats } = parser.stats;
@@ -200,6 +196,11 @@ export class ParseSide {
     const bytes = this.bytesSinceReply;
     this.bytesSinceReply = 0;
     return bytes;
+  }
+
+  /** Why a file with no audit record where the sniff looked is refused. */
+  private notALog(): Refusal {
+    return this.nulInHead ? "binary" : "no-records";
   }
 
   private refuse(reason: Refusal, reply: (message: ParseMessage) => void): void {
