@@ -12,7 +12,7 @@ import { databasePath, openDatabase } from "../../lib/store/db";
 const HELP = `Usage: auditscope ingest [--db FILE] [--name NAME] [--dataset ID] [--json] PATH...
 
 Parses audit logs into the event store: a new dataset (named NAME, default the name of the
-first file that goes in), or more files for --dataset ID. PATH is a file (plain or gzip), a
+first PATH a file goes in from), or more files for --dataset ID. PATH is a file (plain or gzip), a
 directory of rotated logs (oldest first), or - for stdin. Files already in the dataset are
 skipped; a file that cannot be read or is not an audit log is refused, and the others go in.
   --json   print one JSON object with the counts when done

@@ -119,6 +119,12 @@ describe.skipIf(!corpusAvailable)("ingest into a real database", () => {
       readCorpus("audit-userspace/test3.log"),
     );
     const first = await ingest(expandSources([folder]), { db });
+    // Named after the directory given, not a file found in it.
+    expect(
+      db
+        .prepare<[number], { name: string }>(`SELECT name FROM datasets WHERE id = ?`)
+        .get(first.dataset as number),
+    ).toEqual({ name: "latin1-names" });
     const again = await ingest(expandSources([folder]), { db, dataset: first.dataset as number });
     expect(again).toMatchObject({ status: "ready", events: 0, records: 0, duplicates: 0 });
     expect(again.files[0]).toMatchObject({ path: path.join(folder, "audit-\ufffd.log"), refused: null });

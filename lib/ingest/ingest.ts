@@ -147,7 +147,12 @@ export async function ingest(
     options.bytesTotal ??
     (listed?.every((s) => s.size !== null) ? listed.reduce((t, s) => t + (s.size ?? 0), 0) : null);
   let bytesRead = 0;
-  let currentPath: string | null = null;
+  /**
+   * A new dataset is named after the first path given whose file went in (a directory, for a
+   * file found in one); while its first file is read, after that file's path.
+   */
+  let givenNow: string | null = null;
+  let nameFrom: string | null = null;
   let inFlight = 0;
   let doneEvents = 0;
   let doneLines = 0;
@@ -159,7 +164,7 @@ export async function ingest(
   }
 
   const open = (): { writer: EventWriter; channel: ParseChannel } => {
-    if (datasetId === null) datasetId = createDataset(db, options.name ?? basename(currentPath ?? "dataset"));
+    if (datasetId === null) datasetId = createDataset(db, options.name ?? basename(givenNow ?? "dataset"));
     if (!writer || !channel) {
       const marks = markIngestStart(db, datasetId);
       writer = new EventWriter(db, datasetId);
@@ -415,10 +420,9 @@ export async function ingest(
         ).run({
           id: datasetId,
           records: target.writer.added.records,
-          // A new dataset without a name is named after its first file that went in.
           name:
             options.name === undefined && options.dataset === undefined
-              ? basename(results.find((r) => r.refused === null)?.path ?? "dataset")
+              ? basename(nameFrom ?? "dataset")
               : null,
           interpreted: formats.has("interpreted") ? 1 : 0,
           summary: JSON.stringify(summary),
@@ -439,8 +443,10 @@ export async function ingest(
   try {
     let index = 0;
     for await (const source of sources) {
-      currentPath = source.path;
-      results.push(await ingestFile(source, index++));
+      givenNow = source.directory ?? source.path;
+      const result = await ingestFile(source, index++);
+      results.push(result);
+      if (result.refused === null) nameFrom ??= givenNow;
       reading = null;
     }
     if (results.every((r) => r.refused !== null)) {

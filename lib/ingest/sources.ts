@@ -7,6 +7,8 @@ import { createGunzip, constants as zlibConstants } from "node:zlib";
 export interface ReadableSource {
   /** As the user gave it (a file inside a given directory: the directory joined with its name). */
   path: string;
+  /** The directory the user gave, for a file found in it. */
+  directory?: string;
   /** Size on disk (compressed size for .gz); null for stdin. */
   size: number | null;
   unreadable: null;
@@ -26,6 +28,7 @@ export interface ReadableSource {
 /** A path that cannot be read: it is refused with this reason, and the other paths go on. */
 export interface UnreadableSource {
   path: string;
+  directory?: string;
   size: null;
   /** `cannot read PATH: why`, in words. */
   unreadable: string;
@@ -203,7 +206,7 @@ function directorySources(given: string): Source[] {
       sources.push(unreadable(shown, error));
       continue;
     }
-    if (stat.isFile()) sources.push(fileSource(shown, fsPath, stat));
+    if (stat.isFile()) sources.push({ ...fileSource(shown, fsPath, stat), directory: given });
   }
   if (sources.length === 0) {
     return [{ path: given, size: null, unreadable: `cannot read ${given}: the directory holds no files` }];
