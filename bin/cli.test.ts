@@ -38,6 +38,8 @@ describe("auditscope command line", () => {
       ["ingest", "--dataset", "0x1", "x.log"],
       ["ingest", "--dataset", "1e0", "x.log"],
       ["ingest", "--dataset", " 1", "x.log"],
+      // Past 2^53, Number() would take it as another id.
+      ["ingest", "--dataset", "9007199254740993", "x.log"],
       ["stats", "--dataset", "1.0"],
       ["ingest", "--name", "", "x.log"],
       ["ingest", "--name", "x", "--dataset", "1", "x.log"],

@@ -4,7 +4,8 @@ import { UsageError } from "./usage-error";
 
 /** `--dataset ID` as a dataset id: digits only (not `0x1`, `1e0` or ` 1`, which Number() takes). */
 export function parseDatasetId(value: string): number {
-  if (!/^[1-9][0-9]{0,15}$/.test(value)) {
+  // Fifteen digits at most: every such number is exact in a double.
+  if (!/^[1-9][0-9]{0,14}$/.test(value)) {
     throw new UsageError(`--dataset takes a dataset id (a positive whole number), got '${value}'`);
   }
   return Number(value);

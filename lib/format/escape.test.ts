@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { escapeInvisible } from "./escape";
+import { escapeInvisible, jsonWithoutInvisible } from "./escape";
 
 describe("escapeInvisible", () => {
   it("shows terminal escapes, DEL and C1 controls as \\xNN", () => {
@@ -10,7 +10,25 @@ describe("escapeInvisible", () => {
     expect(escapeInvisible("invoice\u202Efdp.exe")).toBe("invoice\\u202efdp.exe");
     expect(escapeInvisible("ro\u200Bot\uFEFF")).toBe("ro\\u200bot\\ufeff");
   });
+  it("shows the other characters that hide or reorder text: soft hyphen, fillers, separators, tags", () => {
+    expect(escapeInvisible("r\u00ADm -rf")).toBe("r\\xadm -rf");
+    expect(escapeInvisible("a\u061Cb\u2028c\u2029d")).toBe("a\\u061cb\\u2028c\\u2029d");
+    expect(escapeInvisible("\u115F\u1160\u3164\uFFA0\u180E")).toBe("\\u115f\\u1160\\u3164\\uffa0\\u180e");
+    // "hi" in tag characters: invisible in most fonts, read by some tools and models.
+    expect(escapeInvisible("ok\u{E0068}\u{E0069}")).toBe("ok\\u{e0068}\\u{e0069}");
+  });
   it("leaves ordinary text, including non-Latin letters, alone", () => {
     expect(escapeInvisible('/home/jürgen/данные 東京 "x" <b>')).toBe('/home/jürgen/данные 東京 "x" <b>');
+  });
+});
+
+describe("jsonWithoutInvisible", () => {
+  it("writes every invisible character as an escape that JSON.parse reads back", () => {
+    const value = { name: "a\u202Eb\u00AD\u2028\u{E0041}\x85\x1b", plain: "данные 東京 🙂" };
+    const json = jsonWithoutInvisible(value);
+    expect(json).toBe(
+      '{"name":"a\\u202eb\\u00ad\\u2028\\udb40\\udc41\\u0085\\u001b","plain":"данные 東京 🙂"}',
+    );
+    expect(JSON.parse(json)).toEqual(value);
   });
 });

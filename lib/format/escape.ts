@@ -1,31 +1,36 @@
-// C0 controls, DEL, C1 controls; bidi overrides and isolates; zero-width characters and the BOM.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly what must be made visible
-const INVISIBLE = /[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+// Characters that show nothing, or change how the text around them shows: C0 controls, DEL, C1
+// controls; the soft hyphen; bidi marks, overrides and isolates (U+061C, U+200E/F, U+202A–E,
+// U+2066–9); zero-width and invisible separators and fillers (U+180E, U+200B–D, U+2060–4, the
+// Hangul fillers U+115F/60, U+3164, U+FFA0); line and paragraph separators (U+2028/9); the BOM;
+// interlinear annotations (U+FFF9–B); tag characters (U+E0000–7F), which hide text in plain sight.
+const INVISIBLE_CLASS =
+  "\\x7f-\\x9f\\xad\\u061c\\u115f\\u1160\\u180e\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2069\\u3164\\ufeff\\uffa0\\ufff9-\\ufffb\\u{e0000}-\\u{e007f}";
+const INVISIBLE = new RegExp(`[\\x00-\\x1f${INVISIBLE_CLASS}]`, "gu");
+// JSON.stringify escapes C0 controls itself.
+const INVISIBLE_IN_JSON = new RegExp(`[${INVISIBLE_CLASS}]`, "gu");
+
+const hex = (code: number, width: number) => code.toString(16).padStart(width, "0");
 
 /**
- * Makes every control, bidi and zero-width character visible as an escape (`\x1b`, `\u202e`),
- * as auparse's escaping does, so log text can never drive a terminal or reorder what is shown.
+ * Makes every control, bidi and invisible character visible as an escape (`\x1b`, `\u202e`,
+ * `\u{e0041}`), as auparse's escaping does, so log text can never drive a terminal, reorder what
+ * is shown, or hide words in it.
  */
 export function escapeInvisible(text: string): string {
   return text.replace(INVISIBLE, (c) => {
-    const code = c.charCodeAt(0);
-    return code <= 0xff
-      ? `\\x${code.toString(16).padStart(2, "0")}`
-      : `\\u${code.toString(16).padStart(4, "0")}`;
+    const code = c.codePointAt(0) as number;
+    if (code <= 0xff) return `\\x${hex(code, 2)}`;
+    return code <= 0xffff ? `\\u${hex(code, 4)}` : `\\u{${hex(code, 0)}}`;
   });
 }
 
-// What JSON.stringify leaves raw: DEL, C1 controls, bidi, zero-width and the BOM.
-const INVISIBLE_IN_JSON = /[\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
-
 /**
  * JSON in which no invisible character is written raw: JSON.stringify escapes C0 controls, and
- * this the rest (as `\u202e`), so JSON printed to a terminal cannot drive it or reorder the text;
- * JSON.parse gives every string back unchanged.
+ * this the rest (as `\u202e`, a tag character as its surrogate pair), so JSON printed to a
+ * terminal cannot drive it or reorder the text; JSON.parse gives every string back unchanged.
  */
 export function jsonWithoutInvisible(value: unknown): string {
-  return JSON.stringify(value).replace(
-    INVISIBLE_IN_JSON,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  return JSON.stringify(value).replace(INVISIBLE_IN_JSON, (c) =>
+    Array.from({ length: c.length }, (_, i) => `\\u${hex(c.charCodeAt(i), 4)}`).join(""),
   );
 }
