@@ -423,7 +423,11 @@ describe.skipIf(!corpusAvailable)("an ingest that does not finish is undone", ()
     // The file it stopped in is listed, and nothing is counted as added.
     expect(cancelled).toMatchObject({ events: 0, records: 0, files: [{ path: file, refused: null }] });
     expect(cancelled.files[0]?.bytes).toBeGreaterThan(0);
-    expect(statusOf(kept.dataset)).toEqual({ status: "cancelled", error: "cancelled by the user" });
+    // Back as it was, it stays as usable as it was, with a word on what happened.
+    expect(statusOf(kept.dataset)).toEqual({
+      status: "ready",
+      error: "adding files was cancelled by the user; the dataset holds what it held before",
+    });
     expect(contentOf(kept.dataset)).toEqual(before);
 
     const retried = await ingest(expandSources([file]), { ...options, dataset: kept.dataset as number });

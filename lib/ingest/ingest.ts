@@ -468,11 +468,24 @@ export async function ingest(
     const stoppedIn = reading as IngestFileResult | null;
     if (stoppedIn) results.push(stoppedIn);
     if (datasetId !== null) {
+      const why = status === "cancelled" ? "cancelled by the user" : error;
       // Left in place if the undo itself fails: the next claim or start-up undoes it.
+      let undone = false;
       try {
         undoUnfinishedIngest(db, datasetId);
+        undone = true;
       } catch {}
-      setDatasetStatus(db, datasetId, status, status === "cancelled" ? "cancelled by the user" : error);
+      if (undone && before !== null) {
+        // Files added to a dataset: it is back as it was, and stays as usable as it was.
+        setDatasetStatus(
+          db,
+          datasetId,
+          before.status,
+          `adding files ${status === "cancelled" ? "was" : "failed:"} ${why}; the dataset holds what it held before`,
+        );
+      } else {
+        setDatasetStatus(db, datasetId, status, why);
+      }
     }
   } finally {
     await (channel as ParseChannel | null)?.close();
