@@ -130,6 +130,26 @@ describe.skipIf(!corpusAvailable)("ingest into a real database", () => {
     expect(again.files[0]).toMatchObject({ path: path.join(folder, "audit-\ufffd.log"), refused: null });
   });
 
+  it("adds a record that comes after its event ended to that event, and calls nothing a duplicate", async () => {
+    const file = path.join(dir, "late-in-one-file.log");
+    writeFileSync(
+      file,
+      [
+        `type=SYSCALL msg=audit(1700000000.000:10): arch=c000003e syscall=59 success=yes exit=0 pid=7 ppid=1 auid=1000 uid=0 ses=1 comm="ls" exe="/bin/ls"`,
+        "type=EOE msg=audit(1700000000.000:10): ",
+        `type=USER_CMD msg=audit(1700000001.000:11): pid=8 uid=0 auid=1000 ses=1 msg='cwd="/" cmd=6C73 exe="/usr/bin/sudo" terminal=pts/0 res=success'`,
+        "type=PROCTITLE msg=audit(1700000000.000:10): proctitle=6C73",
+        "",
+      ].join("\n"),
+    );
+    const result = await ingest(expandSources([file]), { db });
+    expect(result).toMatchObject({ status: "ready", events: 2, records: 4, duplicates: 0 });
+    const id = db
+      .prepare<[number], { id: number }>(`SELECT id FROM events WHERE dataset_id = ? AND serial = 10`)
+      .get(result.dataset as number)?.id as number;
+    expect((readEventRaw(db, id) as Buffer).toString("latin1")).toContain("proctitle=6C73");
+  });
+
   it("refuses a PNG and an empty file with a reason naming them, and still ingests the rest", async () => {
     const png = path.join(dir, "x.png");
     writeFileSync(

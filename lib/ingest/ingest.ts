@@ -400,7 +400,7 @@ export async function ingest(
     db.pragma("synchronous = FULL");
     try {
       db.transaction(() => {
-        if (target.writer.added.duplicates > 0) dropRowsOfSkippedEvents(db, id);
+        if (target.writer.skippedEvents) dropRowsOfSkippedEvents(db, id);
         target.writer.writeSessions(sessions);
         db.prepare(
           `UPDATE datasets SET

@@ -92,6 +92,8 @@ export class EventWriter {
   private readonly bound: { dataset: number };
   /** Events skipped because the dataset already had them (an overlapping file, a late record). */
   private duplicatesSkipped = 0;
+  /** Every event skipped because the dataset already had it: duplicates and late records. */
+  private eventsSkipped = 0;
   private eventsAdded = 0;
   private recordsAdded = 0;
   private malformedKept: number;
@@ -157,6 +159,11 @@ export class EventWriter {
     return { events: this.eventsAdded, records: this.recordsAdded, duplicates: this.duplicatesSkipped };
   }
 
+  /** Whether an event was skipped (its derived rows may have to be removed: `dropRowsOfSkippedEvents`). */
+  get skippedEvents(): boolean {
+    return this.eventsSkipped > 0;
+  }
+
   /** Writes one batch. Events the dataset already has are skipped with everything derived from them. */
   writeBatch(batch: WriteBatch): void {
     for (const block of batch.blocks) this.insertBlock.run(block.id, block.data, this.bound);
@@ -165,8 +172,9 @@ export class EventWriter {
       if (this.insertEvent.run(...tuple, this.bound).changes === 0) {
         duplicates ??= new Set();
         duplicates.add(tuple[EVENT_COLUMN.id]);
-        this.duplicatesSkipped++;
-        this.keepLateLines(tuple, batch);
+        this.eventsSkipped++;
+        // Records that came late (even in one file) add to an event; only one adding nothing is a duplicate.
+        if (this.keepLateLines(tuple, batch) === 0) this.duplicatesSkipped++;
       } else {
         this.eventsAdded++;
         this.recordsAdded += tuple[EVENT_COLUMN.recordCount];
@@ -202,16 +210,17 @@ export class EventWriter {
     this.mergeSessionParts.run(this.bound);
     this.dropSessionParts.run(this.bound);
     for (const s of sessions) this.upsertSession.run(...sessionValues(s), this.bound);
-    if (this.duplicatesSkipped > 0) {
+    if (this.eventsSkipped > 0) {
       this.recountSessions.run({ dataset: this.datasetId, execs: JSON.stringify([...EXEC_SYSCALLS]) });
     }
   }
 
   /**
    * An event the dataset already has: from an overlapping file (same lines, nothing to add), or
-   * records that reached it late. Lines not stored yet are kept beside it, so nothing is lost.
+   * records that reached it late. Lines not stored yet are kept beside it, so nothing is lost;
+   * returns how many.
    */
-  private keepLateLines(tuple: EventTuple, batch: WriteBatch): void {
+  private keepLateLines(tuple: EventTuple, batch: WriteBatch): number {
     const existing = this.findEvent.get(
       this.datasetId,
       tuple[EVENT_COLUMN.node],
@@ -219,7 +228,7 @@ export class EventWriter {
       tuple[EVENT_COLUMN.serial],
     );
     const block = batch.blocks.find((b) => b.id === tuple[EVENT_COLUMN.rawBlockId]);
-    if (!existing || !block) return;
+    if (!existing || !block) return 0;
     const offset = tuple[EVENT_COLUMN.rawOffset];
     const lines = this.inflate(block.id, block.data)
       .subarray(offset, offset + tuple[EVENT_COLUMN.rawLength])
@@ -243,6 +252,7 @@ export class EventWriter {
       this.insertExtra.run(existing.id, Buffer.from(missing.join("\n"), "latin1"));
       this.recordsAdded += missing.length;
     }
+    return missing.length;
   }
 
   private inflate(blockId: number, data: Uint8Array): Buffer {
