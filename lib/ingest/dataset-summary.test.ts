@@ -108,10 +108,41 @@ describe("rows derived from events, with overlapping files", () => {
     };
   };
 
+  /**
+   * Each exec with what it is linked to (its parent, the exec it replaced), told by content (ids
+   * differ between datasets), sorted; and how many links point at no row.
+   */
+  const processTree = (dataset: number | null) => {
+    const of = (alias: string) =>
+      `${alias}.node || ' ' || ${alias}.pid || ' ' || coalesce(${alias}.time_ms, '-') || ' ' || coalesce(${alias}.exe, '(not seen)')`;
+    const rows = store.db
+      .prepare<[number], { link: string; dangling: number }>(
+        `SELECT ${of("c")} || ' <- ' || coalesce(${of("par")}, '-') || ' after ' || coalesce(${of("ch")}, '-') AS link,
+           (c.parent_id IS NOT NULL AND par.id IS NULL) + (c.chain_prev_id IS NOT NULL AND ch.id IS NULL) AS dangling
+         FROM processes c LEFT JOIN processes par ON par.id = c.parent_id LEFT JOIN processes ch ON ch.id = c.chain_prev_id
+         WHERE c.dataset_id = ? AND c.placeholder = 0`,
+      )
+      .all(dataset ?? 0);
+    // A placeholder (`pid N (not seen)`) no row points at is an empty root in the session's tree.
+    const unused = store.db
+      .prepare<[number], { n: number }>(
+        `SELECT count(*) AS n FROM processes ph WHERE ph.dataset_id = ? AND ph.placeholder = 1
+           AND NOT EXISTS (SELECT 1 FROM processes c WHERE c.dataset_id = ph.dataset_id AND c.parent_id = ph.id)
+           AND NOT EXISTS (SELECT 1 FROM processes c WHERE c.dataset_id = ph.dataset_id AND c.chain_prev_id = ph.id)`,
+      )
+      .get(dataset ?? 0)?.n;
+    return {
+      execs: rows.map((r) => r.link).sort(),
+      dangling: rows.reduce((n, r) => n + r.dangling, 0),
+      unusedPlaceholders: unused,
+    };
+  };
+
   it("keeps each event's derived rows once, as a clean ingest of the whole log does", async () => {
     // Long enough that the overlap spans several batches and raw blocks.
     const big = overlappingLogs("big", 8_000_000);
-    const reference = derivedRows((await ingest(expandSources([big.whole]), { db: store.db })).dataset);
+    const refId = (await ingest(expandSources([big.whole]), { db: store.db })).dataset;
+    const reference = derivedRows(refId);
     expect(reference.reportEvents).toBeGreaterThan(0);
     expect(reference.processes).toBeGreaterThan(0);
     const added = await ingest(expandSources([big.first]), { db: store.db });
@@ -119,6 +150,13 @@ describe("rows derived from events, with overlapping files", () => {
     expect(derivedRows(added.dataset)).toEqual({ ...reference, orphans: 0 });
     const both = await ingest(expandSources([big.first, big.second]), { db: store.db });
     expect(derivedRows(both.dataset)).toEqual({ ...reference, orphans: 0 });
+    // Every exec linked as one ingest of the whole log links it: an exec whose parent's row was
+    // one of the skipped duplicates, or exec'd in the file added before, is linked to that stored row.
+    const referenceTree = processTree(refId);
+    expect(referenceTree).toMatchObject({ dangling: 0, unusedPlaceholders: 0 });
+    expect(referenceTree.execs.filter((link) => !link.includes("<- -")).length).toBeGreaterThan(1000);
+    expect(processTree(added.dataset)).toEqual(referenceTree);
+    expect(processTree(both.dataset)).toEqual(referenceTree);
   });
 });
 

@@ -4,7 +4,13 @@ import type Database from "better-sqlite3";
 import type { LineFormat, ParserLimits } from "../audit/types";
 import { claimDataset, createDataset, setDatasetStatus } from "../store/datasets";
 import { EventWriter } from "../store/event-writer";
-import { dropRowsOfSkippedEvents, markIngestStart, undoUnfinishedIngest } from "../store/ingest-marks";
+import {
+  dropRowsOfSkippedEvents,
+  markedRanges,
+  markIngestStart,
+  undoUnfinishedIngest,
+} from "../store/ingest-marks";
+import { linkToEarlierParents } from "../store/process-links";
 import { type DatasetSummary, mergeSummaries } from "./dataset-summary";
 import { inlineChannel, type ParseChannel, workerChannel } from "./parse-channel";
 import { type FileStats, type ParseMessage, type Refusal, SNIFF_LINES } from "./parse-side";
@@ -400,7 +406,9 @@ export async function ingest(
     db.pragma("synchronous = FULL");
     try {
       db.transaction(() => {
-        if (target.writer.skippedEvents) dropRowsOfSkippedEvents(db, id);
+        const ranges = markedRanges(db, id);
+        if (ranges && target.writer.skippedEvents) dropRowsOfSkippedEvents(db, ranges);
+        if (ranges) linkToEarlierParents(db, ranges);
         target.writer.writeSessions(sessions);
         db.prepare(
           `UPDATE datasets SET

@@ -44,14 +44,12 @@ export class ReportWriter {
     dropCachedResults(db, datasetId);
   }
 
-  /** Writes the rows of the events `fresh` accepts (the others were already stored). */
-  write(rows: ReportRows, fresh: (eventId: number) => boolean): void {
+  write(rows: ReportRows): void {
     for (const tuple of rows.events) {
-      if (!fresh(tuple[EVENT_AT.eventId])) continue;
       const rowId = Number(this.insertEvent.run(this.datasetId, ...tuple).lastInsertRowid);
       this.listSparse(tuple, rowId);
     }
-    for (const tuple of rows.items) if (fresh(tuple[0])) this.insertItem.run(this.datasetId, ...tuple);
+    for (const tuple of rows.items) this.insertItem.run(this.datasetId, ...tuple);
   }
 
   /** The row's entries in report_kinds, for the sparse reports it is in. */

@@ -164,14 +164,15 @@ export class EventWriter {
     return this.eventsSkipped > 0;
   }
 
-  /** Writes one batch. Events the dataset already has are skipped with everything derived from them. */
+  /**
+   * Writes one batch. Events the dataset already has are skipped; the rows derived from them are
+   * written all the same (they may come a batch before their event, and other rows point at their
+   * process rows) and removed when the ingest ends (`dropRowsOfSkippedEvents`).
+   */
   writeBatch(batch: WriteBatch): void {
     for (const block of batch.blocks) this.insertBlock.run(block.id, block.data, this.bound);
-    let duplicates: Set<number> | null = null;
     for (const tuple of batch.events) {
       if (this.insertEvent.run(...tuple, this.bound).changes === 0) {
-        duplicates ??= new Set();
-        duplicates.add(tuple[EVENT_COLUMN.id]);
         this.eventsSkipped++;
         // Records that came late (even in one file) add to an event; only one adding nothing is a duplicate.
         if (this.keepLateLines(tuple, batch) === 0) this.duplicatesSkipped++;
@@ -182,12 +183,10 @@ export class EventWriter {
       }
     }
     for (const [auid, name] of batch.auidNames) this.summary.nameAuid(auid, name);
-    const fresh = (eventId: number | null) =>
-      eventId === null || duplicates === null || !duplicates.has(eventId);
-    for (const [id, text] of batch.search) if (fresh(id)) this.insertSearch.run(id, text);
-    for (const tuple of batch.processes) if (fresh(tuple[1])) this.insertProcess.run(...tuple, this.bound);
-    for (const tuple of batch.tty) if (fresh(tuple[0])) this.insertTty.run(...tuple, this.bound);
-    this.reports.write(batch.reports, fresh);
+    for (const [id, text] of batch.search) this.insertSearch.run(id, text);
+    for (const tuple of batch.processes) this.insertProcess.run(...tuple, this.bound);
+    for (const tuple of batch.tty) this.insertTty.run(...tuple, this.bound);
+    this.reports.write(batch.reports);
     for (const s of batch.sessions) this.insertSessionPart.run(...sessionValues(s), this.bound);
     this.writeMalformed(batch.malformed);
   }

@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import { datasetIdBase, ID_STRIDE } from "../ingest/ids";
 import { dropCachedResults } from "../reports/cache";
+import { replaceSkippedProcesses } from "./process-links";
 
 /**
  * The highest row id of each of a dataset's tables when an ingest into it began. Rows above them
@@ -88,13 +89,10 @@ const NOT_STORED = (column: string) => `NOT EXISTS (SELECT 1 FROM events e WHERE
 
 /**
  * Removes the rows the running ingest derived from events it skipped because the dataset already
- * had them. The writer skips those it can tell in the batch of the event; an event's derived rows
- * may come a batch before the event itself (its raw block still open), and those are found here.
- * Runs inside the transaction that ends the ingest.
+ * had them (the writer writes them all: see `EventWriter.writeBatch`); rows pointing at their
+ * process rows point at the stored ones instead. Runs inside the transaction that ends the ingest.
  */
-export function dropRowsOfSkippedEvents(db: Database.Database, datasetId: number): void {
-  const p = markedRanges(db, datasetId);
-  if (!p) return;
+export function dropRowsOfSkippedEvents(db: Database.Database, p: MarkedRanges): void {
   for (const sql of [
     `DELETE FROM events_fts WHERE rowid > @event AND rowid < @end AND ${NOT_STORED("events_fts.rowid")}`,
     `DELETE FROM report_kinds WHERE dataset_id = @id AND row_id IN (SELECT id FROM report_events
@@ -102,20 +100,21 @@ export function dropRowsOfSkippedEvents(db: Database.Database, datasetId: number
     `DELETE FROM report_events WHERE dataset_id = @id AND event_id > @event AND ${NOT_STORED("report_events.event_id")}`,
     `DELETE FROM report_items WHERE dataset_id = @id AND event_id > @event AND ${NOT_STORED("report_items.event_id")}`,
     `DELETE FROM tty_input WHERE dataset_id = @id AND id > @tty AND ${NOT_STORED("tty_input.event_id")}`,
-    `DELETE FROM processes WHERE id > @process AND id < @end AND event_id IS NOT NULL
-       AND ${NOT_STORED("processes.event_id")}`,
   ]) {
     db.prepare(sql).run(p);
   }
+  replaceSkippedProcesses(db, p);
 }
 
+export type MarkedRanges = IngestMarks & { id: number; base: number; end: number };
+
 /** The marks of the dataset's running ingest with its id range, as statement parameters; null when none runs. */
-function markedRanges(db: Database.Database, datasetId: number) {
+export function markedRanges(db: Database.Database, datasetId: number) {
   const row = db
     .prepare<[number], { ingest_marks: string | null }>(`SELECT ingest_marks FROM datasets WHERE id = ?`)
     .get(datasetId);
   if (!row?.ingest_marks) return null;
   const marks = JSON.parse(row.ingest_marks) as IngestMarks;
   const base = datasetIdBase(datasetId);
-  return { id: datasetId, ...marks, base, end: base + ID_STRIDE };
+  return { id: datasetId, ...marks, base, end: base + ID_STRIDE } satisfies MarkedRanges;
 }

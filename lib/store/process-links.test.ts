@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type Database from "better-sqlite3";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { ingest } from "../ingest/ingest";
+import { expandSources } from "../ingest/sources";
+import { openDatabase } from "./db";
+
+const dir = mkdtempSync(path.join(tmpdir(), "auditscope-links-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let db: Database.Database;
+let counter = 0;
+beforeEach(() => {
+  db = openDatabase(path.join(dir, `t${counter++}.db`));
+  return () => db.close();
+});
+
+/** An execve event of `pid` (child of `ppid`) running `exe`, closed by its EOE. */
+function exec(serial: number, second: number, pid: number, ppid: number, exe: string): string {
+  const id = `msg=audit(${1_700_000_000 + second}.000:${serial}):`;
+  return [
+    `type=SYSCALL ${id} arch=c000003e syscall=59 success=yes exit=0 a0=0 a1=0 a2=0 a3=0 items=1 ppid=${ppid} pid=${pid} auid=1000 uid=1000 gid=1000 euid=1000 suid=1000 fsuid=1000 egid=1000 sgid=1000 fsgid=1000 tty=pts0 ses=3 comm="${path.basename(exe)}" exe="${exe}" key=(null)`,
+    `type=EXECVE ${id} argc=1 a0="${path.basename(exe)}"`,
+    `type=EOE ${id}`,
+  ].join("\n");
+}
+
+function log(name: string, events: string[]): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, `${events.join("\n")}\n`);
+  return file;
+}
+
+/** Each process as `exe <- parent exe`, placeholders as `pid N (not seen)`. */
+function tree(dataset: number | null): string[] {
+  const label = (alias: string) =>
+    `CASE WHEN ${alias}.placeholder = 1 THEN 'pid ' || ${alias}.pid || ' (not seen)' ELSE ${alias}.exe END`;
+  return db
+    .prepare<[number], { link: string }>(
+      `SELECT ${label("c")} || ' <- ' || coalesce(${label("p")}, CASE WHEN c.parent_id IS NULL THEN '-' ELSE 'a missing row' END) AS link
+       FROM processes c LEFT JOIN processes p ON p.id = c.parent_id WHERE c.dataset_id = ? ORDER BY c.id`,
+    )
+    .all(dataset ?? 0)
+    .map((row) => row.link);
+}
+
+describe("process links when files are added to a dataset", () => {
+  const shell = exec(1, 0, 100, 1, "/bin/bash");
+
+  it("links a child to its parent's exec stored from the file added before", async () => {
+    const first = await ingest(expandSources([log("a.log", [shell])]), { db });
+    const dataset = first.dataset as number;
+    await ingest(expandSources([log("b.log", [exec(2, 5, 200, 100, "/usr/bin/curl")])]), { db, dataset });
+    expect(tree(dataset)).toEqual([
+      "pid 1 (not seen) <- -",
+      "/bin/bash <- pid 1 (not seen)",
+      "/usr/bin/curl <- /bin/bash",
+    ]);
+  });
+
+  it("links a child whose parent's exec was skipped as a duplicate to the stored one", async () => {
+    const first = await ingest(expandSources([log("c.log", [shell])]), { db });
+    const dataset = first.dataset as number;
+    // An overlapping file: the shell's exec again, then its child.
+    await ingest(expandSources([log("d.log", [shell, exec(2, 5, 200, 100, "/usr/bin/curl")])]), {
+      db,
+      dataset,
+    });
+    expect(tree(dataset)).toEqual([
+      "pid 1 (not seen) <- -",
+      "/bin/bash <- pid 1 (not seen)",
+      "/usr/bin/curl <- /bin/bash",
+    ]);
+  });
+});
