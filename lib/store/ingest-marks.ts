@@ -17,6 +17,9 @@ export interface IngestMarks {
   extra: number;
   malformed: number;
   tty: number;
+  /** report_events' and report_items' ids are shared by every dataset too. */
+  reportEvent: number;
+  reportItem: number;
 }
 
 const IN_DATASET = {
@@ -30,6 +33,8 @@ const OF_DATASET = {
   extra: "SELECT max(id) AS max FROM event_raw_extra",
   malformed: "SELECT max(id) AS max FROM malformed_lines WHERE dataset_id = @id",
   tty: "SELECT max(id) AS max FROM tty_input WHERE dataset_id = @id",
+  reportEvent: "SELECT max(id) AS max FROM report_events",
+  reportItem: "SELECT max(id) AS max FROM report_items",
 } as const;
 
 /** Records where the dataset's tables stand, before an ingest writes its first row. */
@@ -47,10 +52,18 @@ export function markIngestStart(db: Database.Database, datasetId: number): Inges
     extra: max(OF_DATASET.extra, 0),
     malformed: max(OF_DATASET.malformed, 0),
     tty: max(OF_DATASET.tty, 0),
+    reportEvent: max(OF_DATASET.reportEvent, 0),
+    reportItem: max(OF_DATASET.reportItem, 0),
   };
   db.prepare(`UPDATE datasets SET ingest_marks = ? WHERE id = ?`).run(JSON.stringify(marks), datasetId);
   return marks;
 }
+
+// Rows of the running ingest in tables whose ids all datasets share: found by id range (`+` keeps
+// the planner off the dataset's index, which would walk every row of the dataset).
+const REPORT_EVENTS_ADDED = "WHERE id > @reportEvent AND +dataset_id = @id AND event_id > @event";
+const REPORT_ITEMS_ADDED = "WHERE id > @reportItem AND +dataset_id = @id AND event_id > @event";
+const TTY_ADDED = "WHERE id > @tty AND +dataset_id = @id";
 
 /**
  * Removes every row the dataset's unfinished ingest wrote (none when no ingest was open), and its
@@ -64,11 +77,10 @@ export function undoUnfinishedIngest(db: Database.Database, datasetId: number): 
     for (const sql of [
       // By rowid, not through the events: an event's search row can be written before the event.
       `DELETE FROM events_fts WHERE rowid > @event AND rowid < @end`,
-      `DELETE FROM report_kinds WHERE dataset_id = @id AND row_id IN
-         (SELECT id FROM report_events WHERE dataset_id = @id AND event_id > @event)`,
-      `DELETE FROM report_events WHERE dataset_id = @id AND event_id > @event`,
-      `DELETE FROM report_items WHERE dataset_id = @id AND event_id > @event`,
-      `DELETE FROM tty_input WHERE dataset_id = @id AND id > @tty`,
+      `DELETE FROM report_kinds WHERE dataset_id = @id AND row_id IN (SELECT id FROM report_events ${REPORT_EVENTS_ADDED})`,
+      `DELETE FROM report_events ${REPORT_EVENTS_ADDED}`,
+      `DELETE FROM report_items ${REPORT_ITEMS_ADDED}`,
+      `DELETE FROM tty_input ${TTY_ADDED}`,
       `DELETE FROM event_raw_extra WHERE id > @extra AND event_id >= @base AND event_id < @end`,
       `DELETE FROM processes WHERE id > @process AND id < @end`,
       `DELETE FROM events WHERE id > @event AND id < @end`,
@@ -95,11 +107,11 @@ const NOT_STORED = (column: string) => `NOT EXISTS (SELECT 1 FROM events e WHERE
 export function dropRowsOfSkippedEvents(db: Database.Database, p: MarkedRanges): void {
   for (const sql of [
     `DELETE FROM events_fts WHERE rowid > @event AND rowid < @end AND ${NOT_STORED("events_fts.rowid")}`,
-    `DELETE FROM report_kinds WHERE dataset_id = @id AND row_id IN (SELECT id FROM report_events
-       WHERE dataset_id = @id AND event_id > @event AND ${NOT_STORED("report_events.event_id")})`,
-    `DELETE FROM report_events WHERE dataset_id = @id AND event_id > @event AND ${NOT_STORED("report_events.event_id")}`,
-    `DELETE FROM report_items WHERE dataset_id = @id AND event_id > @event AND ${NOT_STORED("report_items.event_id")}`,
-    `DELETE FROM tty_input WHERE dataset_id = @id AND id > @tty AND ${NOT_STORED("tty_input.event_id")}`,
+    `DELETE FROM report_kinds WHERE dataset_id = @id AND row_id IN
+       (SELECT id FROM report_events ${REPORT_EVENTS_ADDED} AND ${NOT_STORED("report_events.event_id")})`,
+    `DELETE FROM report_events ${REPORT_EVENTS_ADDED} AND ${NOT_STORED("report_events.event_id")}`,
+    `DELETE FROM report_items ${REPORT_ITEMS_ADDED} AND ${NOT_STORED("report_items.event_id")}`,
+    `DELETE FROM tty_input ${TTY_ADDED} AND ${NOT_STORED("tty_input.event_id")}`,
   ]) {
     db.prepare(sql).run(p);
   }
@@ -114,7 +126,16 @@ export function markedRanges(db: Database.Database, datasetId: number) {
     .prepare<[number], { ingest_marks: string | null }>(`SELECT ingest_marks FROM datasets WHERE id = ?`)
     .get(datasetId);
   if (!row?.ingest_marks) return null;
-  const marks = JSON.parse(row.ingest_marks) as IngestMarks;
+  // Marks taken by an older version lack the report tables' ids: from 0, found by their events.
+  const marks = JSON.parse(row.ingest_marks) as Partial<IngestMarks> &
+    Omit<IngestMarks, "reportEvent" | "reportItem">;
   const base = datasetIdBase(datasetId);
-  return { id: datasetId, ...marks, base, end: base + ID_STRIDE } satisfies MarkedRanges;
+  return {
+    reportEvent: 0,
+    reportItem: 0,
+    ...marks,
+    id: datasetId,
+    base,
+    end: base + ID_STRIDE,
+  } satisfies MarkedRanges;
 }
