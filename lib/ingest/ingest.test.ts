@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { PassThrough, Readable } from "node:stream";
 import { gunzipSync, gzipSync, constants as zlibConstants } from "node:zlib";
 import type Database from "better-sqlite3";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -148,6 +149,14 @@ describe.skipIf(!corpusAvailable)("ingest into a real database", () => {
       .prepare<[number], { id: number }>(`SELECT id FROM events WHERE dataset_id = ? AND serial = 10`)
       .get(result.dataset as number)?.id as number;
     expect((readEventRaw(db, id) as Buffer).toString("latin1")).toContain("proctitle=6C73");
+  });
+
+  it("refuses a binary stream without reading it to the end (a disk image with no newlines)", async () => {
+    async function* zeroes() {
+      for (;;) yield Buffer.alloc(64 * 1024);
+    }
+    const result = await ingest(expandSources(["-"], Readable.from(zeroes())), { db });
+    expect(result.files.map((f) => f.refused)).toEqual(["- is not an audit log (it is binary, not text)"]);
   });
 
   it("refuses a PNG and an empty file with a reason naming them, and still ingests the rest", async () => {
@@ -370,6 +379,14 @@ describe.skipIf(!corpusAvailable)("ingest into a real database", () => {
     expect(result.status).toBe("cancelled");
     expect(result.dataset).not.toBeNull();
     expect(statusOf(result.dataset)?.status).toBe("cancelled");
+  });
+
+  it("is cancelled while its input sends nothing (a pipe with no writer yet)", async () => {
+    const controller = new AbortController();
+    const silent = new PassThrough();
+    setTimeout(() => controller.abort(), 200);
+    const result = await ingest(expandSources(["-"], silent), { db, signal: controller.signal });
+    expect(result.status).toBe("cancelled");
   });
 });
 

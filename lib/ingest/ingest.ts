@@ -308,26 +308,33 @@ export async function ingest(
         damage.error = error;
       },
     );
-    for await (const chunk of input) {
-      if (options.signal?.aborted) {
-        input.destroy();
-        throw new Cancelled("cancelled");
+    // A source that sends nothing (a pipe with no writer yet, a stalled upload) is cancelled too.
+    const stopInput = () => input.destroy(new Cancelled("cancelled"));
+    options.signal?.addEventListener("abort", stopInput, { once: true });
+    try {
+      for await (const chunk of input) {
+        if (options.signal?.aborted) {
+          input.destroy();
+          throw new Cancelled("cancelled");
+        }
+        const data = new Uint8Array(chunk as Buffer); // a private copy, moved (not copied) to the worker
+        streamHash?.update(data);
+        damage.at += data.byteLength;
+        inFlight += data.byteLength;
+        target.channel.send({ kind: "chunk", data });
+        settle();
+        while (inFlight > MAX_IN_FLIGHT && end === null) {
+          end = handle(await replies.next(), fileLines);
+          if (options.signal?.aborted) throw new Cancelled("cancelled");
+        }
+        if (typeof end === "string") {
+          input.destroy();
+          break;
+        }
+        progress(source.path, fileIndex);
       }
-      const data = new Uint8Array(chunk as Buffer); // a private copy, moved (not copied) to the worker
-      streamHash?.update(data);
-      damage.at += data.byteLength;
-      inFlight += data.byteLength;
-      target.channel.send({ kind: "chunk", data });
-      settle();
-      while (inFlight > MAX_IN_FLIGHT && end === null) {
-        end = handle(await replies.next(), fileLines);
-        if (options.signal?.aborted) throw new Cancelled("cancelled");
-      }
-      if (typeof end === "string") {
-        input.destroy();
-        break;
-      }
-      progress(source.path, fileIndex);
+    } finally {
+      options.signal?.removeEventListener("abort", stopInput);
     }
     if (end === null) target.channel.send({ kind: "end-file" });
     while (end === null) {

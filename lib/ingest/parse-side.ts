@@ -36,6 +36,8 @@ export type Refusal = "binary" | "no-records" | "empty" | (typeof OTHER_COMPRESS
  * a reason to refuse the log; a record anywhere the sniff looks shows it is a log.
  */
 const BINARY_HEAD = 4096;
+/** How far a file with a NUL in its head is read for an audit record before it is refused as binary. */
+const BINARY_SNIFF_BYTES = 1024 * 1024;
 
 /** Another compression's name when the file begins with its magic bytes. */
 function otherCompression(head: Uint8Array): Refusal | null {
@@ -134,7 +136,10 @@ export class ParseSide {
     this.bytesSinceReply += data.byteLength;
     if (!this.sniffed) {
       // Counted in lines, not chunks: a chunk may run past the first SNIFF_LINES lines.
-      if (parser.stats.malformedBeforeRecords >= SNIFF_LINES) {
+      // A binary file may hold few newlines (a disk image): its lines are not counted to the end.
+      const binaryEnough =
+        this.nulInHead && parser.stats.records === 0 && parser.stats.bytes >= BINARY_SNIFF_BYTES;
+      if (parser.stats.malformedBeforeRecords >= SNIFF_LINES || binaryEnough) {
         this.refuse(this.notALog(), reply);
         return;
       }
