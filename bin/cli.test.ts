@@ -154,6 +154,12 @@ describe.skipIf(!corpusAvailable)("auditscope parse", () => {
     expect(stdout).toBe("dataset 1: 7 events from 1 file(s), 1 refused (ready)\n");
     const listed = run(["datasets", "--db", db, "--json"]);
     expect(JSON.parse(listed.stdout)).toMatchObject([{ id: 1, name: "test.log" }]);
+    // A dataset read from stdin is named so (datasets are listed newest first).
+    expect(run(["ingest", "--db", db, "-"], readCorpus("audit-userspace/test.log")).status).toBe(0);
+    expect(JSON.parse(run(["datasets", "--db", db, "--json"]).stdout)).toMatchObject([
+      { name: "stdin" },
+      { name: "test.log" },
+    ]);
   });
 
   it.skipIf(!corpusAvailable)(

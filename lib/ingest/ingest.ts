@@ -1,5 +1,5 @@
 import { createHash, type Hash } from "node:crypto";
-import { basename } from "node:path";
+import { basename, resolve } from "node:path";
 import type Database from "better-sqlite3";
 import type { LineFormat, ParserLimits } from "../audit/types";
 import { claimDataset, createDataset, setDatasetStatus } from "../store/datasets";
@@ -92,6 +92,12 @@ const REFUSALS: Record<Refusal, string> = {
 
 class Cancelled extends Error {}
 
+/** A path's last part as a dataset's name: `.` is the working directory's name, `/` stays `/`. */
+function datasetNameOf(given: string | null): string {
+  if (given === null) return "dataset";
+  return given === "-" ? "stdin" : basename(resolve(given)) || given;
+}
+
 /** Settles when the parse side answers; rejects when it fails. */
 class Replies {
   private waiting: { resolve: (message: ParseMessage) => void; reject: (error: Error) => void } | null = null;
@@ -170,7 +176,7 @@ export async function ingest(
   }
 
   const open = (): { writer: EventWriter; channel: ParseChannel } => {
-    if (datasetId === null) datasetId = createDataset(db, options.name ?? basename(givenNow ?? "dataset"));
+    if (datasetId === null) datasetId = createDataset(db, options.name ?? datasetNameOf(givenNow));
     if (!writer || !channel) {
       const marks = markIngestStart(db, datasetId);
       writer = new EventWriter(db, datasetId);
@@ -435,10 +441,7 @@ export async function ingest(
         ).run({
           id: datasetId,
           records: target.writer.added.records,
-          name:
-            options.name === undefined && options.dataset === undefined
-              ? basename(nameFrom ?? "dataset")
-              : null,
+          name: options.name === undefined && options.dataset === undefined ? datasetNameOf(nameFrom) : null,
           interpreted: formats.has("interpreted") ? 1 : 0,
           summary: JSON.stringify(summary),
           nodes: Object.keys(summary.nodes)

@@ -133,6 +133,21 @@ describe("expandSources", () => {
     expect(await written).toEqual([0, null]);
   });
 
+  it("names a pipe among a directory's logs and does not read it; skips sub-directories", () => {
+    const folder = path.join(dir, "with-pipe");
+    mkdirSync(path.join(folder, "old"), { recursive: true });
+    writeFileSync(path.join(folder, "audit.log"), line);
+    execFileSync("mkfifo", [path.join(folder, "audit.pipe")]);
+    expect(expandSources([folder]).map((s) => [path.basename(s.path), s.unreadable, s.directory])).toEqual([
+      ["audit.log", null, folder],
+      [
+        "audit.pipe",
+        `cannot read ${path.join(folder, "audit.pipe")}: it is a named pipe (give its path to read it)`,
+        folder,
+      ],
+    ]);
+  });
+
   it("says so when a directory holds no files", () => {
     const empty = path.join(dir, "empty-dir");
     mkdirSync(empty);

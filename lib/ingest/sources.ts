@@ -206,7 +206,17 @@ function directorySources(given: string): Source[] {
       sources.push(unreadable(shown, error));
       continue;
     }
-    if (stat.isFile()) sources.push({ ...fileSource(shown, fsPath, stat), directory: given });
+    // Sub-directories are not descended into (rotated logs sit side by side); a pipe, socket or
+    // device among the logs is named and refused, not read (a pipe given by its own path is).
+    if (stat.isDirectory()) continue;
+    const source: Source = stat.isFIFO()
+      ? {
+          path: shown,
+          size: null,
+          unreadable: `cannot read ${shown}: it is a named pipe (give its path to read it)`,
+        }
+      : fileSource(shown, fsPath, stat);
+    sources.push({ ...source, directory: given });
   }
   if (sources.length === 0) {
     return [{ path: given, size: null, unreadable: `cannot read ${given}: the directory holds no files` }];
