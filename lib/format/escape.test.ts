@@ -16,6 +16,8 @@ describe("escapeInvisible", () => {
     expect(escapeInvisible("\u115F\u1160\u3164\uFFA0\u180E")).toBe("\\u115f\\u1160\\u3164\\uffa0\\u180e");
     // "hi" in tag characters: invisible in most fonts, read by some tools and models.
     expect(escapeInvisible("ok\u{E0068}\u{E0069}")).toBe("ok\\u{e0068}\\u{e0069}");
+    // Variation selectors can carry bytes too (one per selector); Braille blank and CGJ show nothing.
+    expect(escapeInvisible("a\uFE0F\u{E0100}\u2800\u034F")).toBe("a\\ufe0f\\u{e0100}\\u2800\\u034f");
   });
   it("leaves ordinary text, including non-Latin letters, alone", () => {
     expect(escapeInvisible('/home/jürgen/данные 東京 "x" <b>')).toBe('/home/jürgen/данные 東京 "x" <b>');

@@ -1,10 +1,13 @@
 // Characters that show nothing, or change how the text around them shows: C0 controls, DEL, C1
-// controls; the soft hyphen; bidi marks, overrides and isolates (U+061C, U+200E/F, U+202A–E,
-// U+2066–9); zero-width and invisible separators and fillers (U+180E, U+200B–D, U+2060–4, the
-// Hangul fillers U+115F/60, U+3164, U+FFA0); line and paragraph separators (U+2028/9); the BOM;
-// interlinear annotations (U+FFF9–B); tag characters (U+E0000–7F), which hide text in plain sight.
+// controls; the soft hyphen and the combining grapheme joiner; bidi marks, overrides and isolates
+// (U+061C, U+200E/F, U+202A–E, U+2066–9); zero-width and invisible separators, fillers and blanks
+// (U+115F/60, U+17B4/5, U+180B–F, U+200B–D, U+2060–4, U+2800, U+3164, U+FFA0, U+1D173–A); line
+// and paragraph separators (U+2028/9); the BOM; interlinear annotations (U+FFF9–B); variation
+// selectors (U+FE00–F, U+E0100–EF) and tag characters (U+E0000–7F), which can carry hidden text.
 const INVISIBLE_CLASS =
-  "\\x7f-\\x9f\\xad\\u061c\\u115f\\u1160\\u180e\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2069\\u3164\\ufeff\\uffa0\\ufff9-\\ufffb\\u{e0000}-\\u{e007f}";
+  "\\x7f-\\x9f\\xad\\u034f\\u061c\\u115f\\u1160\\u17b4\\u17b5\\u180b-\\u180f\\u200b-\\u200f\\u2028-\\u202e" +
+  "\\u2060-\\u2069\\u2800\\u3164\\ufe00-\\ufe0f\\ufeff\\uffa0\\ufff9-\\ufffb\\u{1d173}-\\u{1d17a}" +
+  "\\u{e0000}-\\u{e007f}\\u{e0100}-\\u{e01ef}";
 const INVISIBLE = new RegExp(`[\\x00-\\x1f${INVISIBLE_CLASS}]`, "gu");
 // JSON.stringify escapes C0 controls itself.
 const INVISIBLE_IN_JSON = new RegExp(`[${INVISIBLE_CLASS}]`, "gu");
