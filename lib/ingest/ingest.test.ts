@@ -1,10 +1,11 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { once } from "node:events";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { gunzipSync, gzipSync, constants as zlibConstants } from "node:zlib";
-import type Database from "better-sqlite3";
+import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { getDatasetStats } from "../queries/get-dataset-stats";
 import { closeStore, openDatabase, openStore } from "../store/db";
@@ -496,27 +497,7 @@ describe.skipIf(!corpusAvailable)("an ingest killed mid-way", () => {
     });
     db.close();
 
-    const child = spawn(path.resolve("bin/auditscope"), ["ingest", "--db", dbFile, "--name", "killed", big], {
-      stdio: "ignore",
-    });
-    await new Promise<void>((resolve, reject) => {
-      const started = Date.now();
-      const poll = setInterval(() => {
-        let size = 0;
-        try {
-          size = statSync(`${dbFile}-wal`).size;
-        } catch {}
-        if (size > 1_000_000) {
-          clearInterval(poll);
-          child.kill("SIGKILL");
-          resolve();
-        } else if (Date.now() - started > 60_000 || child.exitCode !== null) {
-          clearInterval(poll);
-          reject(new Error("the ingest finished or never started writing before it could be killed"));
-        }
-      }, 20);
-    });
-    await new Promise((resolve) => child.once("exit", resolve));
+    await killOnceWriting(["--name", "killed", big], "killed");
 
     db = openDatabase(dbFile);
     const rows = db
@@ -546,5 +527,53 @@ describe.skipIf(!corpusAvailable)("an ingest killed mid-way", () => {
     const clean = await ingest(expandSources([big]), { db, name: "clean" });
     expect(retried.status).toBe("ready");
     expect(contentOf(killed)).toEqual(contentOf(clean.dataset));
+
+    // Files being added to a ready dataset when the process is killed: it is back as it was, and ready.
+    const kept = contentOf(before.dataset);
+    db.close();
+    await killOnceWriting(["--dataset", String(before.dataset), big], "kept");
+    db = openDatabase(dbFile);
+    expect(statusOf(before.dataset)).toEqual({
+      status: "ready",
+      error:
+        "adding files stopped before it finished (the process ended); the dataset holds what it held before",
+    });
+    expect(contentOf(before.dataset)).toEqual(kept);
   }, 120_000);
 });
+
+/**
+ * Runs `auditscope ingest --db dbFile ARGS` and kills it (SIGKILL) once the dataset named `name`
+ * has more events committed than when it began.
+ */
+async function killOnceWriting(args: string[], name: string): Promise<void> {
+  const reader = new Database(dbFile, { readonly: true, fileMustExist: true });
+  const committed = () =>
+    reader
+      .prepare<[string], { n: number }>(
+        `SELECT count(*) AS n FROM events WHERE dataset_id IN (SELECT id FROM datasets WHERE name = ?)`,
+      )
+      .get(name)?.n ?? 0;
+  const from = committed();
+  const child = spawn(path.resolve("bin/auditscope"), ["ingest", "--db", dbFile, ...args], {
+    stdio: "ignore",
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const started = Date.now();
+      const poll = setInterval(() => {
+        if (committed() > from) {
+          clearInterval(poll);
+          child.kill("SIGKILL");
+          resolve();
+        } else if (Date.now() - started > 60_000 || child.exitCode !== null) {
+          clearInterval(poll);
+          reject(new Error("the ingest finished or never started writing before it could be killed"));
+        }
+      }, 20);
+    });
+    if (child.exitCode === null && child.signalCode === null) await once(child, "exit");
+  } finally {
+    reader.close();
+  }
+}

@@ -178,7 +178,7 @@ export async function ingest(
   const open = (): { writer: EventWriter; channel: ParseChannel } => {
     if (datasetId === null) datasetId = createDataset(db, options.name ?? datasetNameOf(givenNow));
     if (!writer || !channel) {
-      const marks = markIngestStart(db, datasetId);
+      const marks = markIngestStart(db, datasetId, before);
       writer = new EventWriter(db, datasetId);
       const start = {
         nextEventId: marks.event + 1,

@@ -69,9 +69,10 @@ function isAlive(pid: number): boolean {
 }
 
 /**
- * Datasets left `ingesting` by a process that has died (kill -9, power loss) are marked
- * `interrupted`, never `ready`, and the rows that ingest committed are removed: the dataset holds
- * what it held before it.
+ * Datasets left `ingesting` by a process that has died (kill -9, power loss): the rows that ingest
+ * committed are removed, so the dataset holds what it held before it, and it is marked
+ * `interrupted`, never `ready` — or, when files were being added to it, given back the status it
+ * had, with a note.
  */
 export function markInterruptedIngests(db: Database.Database): number[] {
   const stale = db
@@ -87,8 +88,15 @@ export function markInterruptedIngests(db: Database.Database): number[] {
       .prepare(`SELECT 1 FROM datasets WHERE id = ? AND status = 'ingesting' AND owner_pid IS ?`)
       .get(id, ownerPid);
     if (!still) return false;
-    undoUnfinishedIngest(db, id);
-    setDatasetStatus(db, id, "interrupted", "the ingest stopped before it finished (the process ended)");
+    const previous = undoUnfinishedIngest(db, id)?.previous;
+    if (previous) {
+      // Files were being added: the dataset is back as it was, as usable as it was.
+      const note =
+        "adding files stopped before it finished (the process ended); the dataset holds what it held before";
+      setDatasetStatus(db, id, previous.status, note);
+    } else {
+      setDatasetStatus(db, id, "interrupted", "the ingest stopped before it finished (the process ended)");
+    }
     return true;
   });
   return stale.filter((row) => interrupt.immediate(row.id, row.owner_pid)).map((row) => row.id);

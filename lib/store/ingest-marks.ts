@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import { datasetIdBase, ID_STRIDE } from "../ingest/ids";
 import { dropCachedResults } from "../reports/cache";
+import type { DatasetState } from "./datasets";
 import { replaceSkippedProcesses } from "./process-links";
 
 /**
@@ -20,6 +21,8 @@ export interface IngestMarks {
   /** report_events' and report_items' ids are shared by every dataset too. */
   reportEvent: number;
   reportItem: number;
+  /** The dataset's state before files were added to it (null for a new dataset): given back when they are undone. */
+  previous?: DatasetState | null;
 }
 
 const IN_DATASET = {
@@ -38,7 +41,11 @@ const OF_DATASET = {
 } as const;
 
 /** Records where the dataset's tables stand, before an ingest writes its first row. */
-export function markIngestStart(db: Database.Database, datasetId: number): IngestMarks {
+export function markIngestStart(
+  db: Database.Database,
+  datasetId: number,
+  previous: DatasetState | null,
+): IngestMarks {
   const base = datasetIdBase(datasetId);
   const max = (sql: string, fallback: number) =>
     db
@@ -54,6 +61,7 @@ export function markIngestStart(db: Database.Database, datasetId: number): Inges
     tty: max(OF_DATASET.tty, 0),
     reportEvent: max(OF_DATASET.reportEvent, 0),
     reportItem: max(OF_DATASET.reportItem, 0),
+    previous,
   };
   db.prepare(`UPDATE datasets SET ingest_marks = ? WHERE id = ?`).run(JSON.stringify(marks), datasetId);
   return marks;
@@ -68,11 +76,11 @@ const TTY_ADDED = "WHERE id > @tty AND +dataset_id = @id";
 /**
  * Removes every row the dataset's unfinished ingest wrote (none when no ingest was open), and its
  * set-aside session parts; the dataset's counts and summary are only written when an ingest ends,
- * so they already describe what stays. Returns whether there was anything to undo.
+ * so they already describe what stays. Returns the marks undone (null when there was nothing).
  */
-export function undoUnfinishedIngest(db: Database.Database, datasetId: number): boolean {
+export function undoUnfinishedIngest(db: Database.Database, datasetId: number): MarkedRanges | null {
   const p = markedRanges(db, datasetId);
-  if (!p) return false;
+  if (!p) return null;
   db.transaction(() => {
     for (const sql of [
       // By rowid, not through the events: an event's search row can be written before the event.
@@ -94,7 +102,7 @@ export function undoUnfinishedIngest(db: Database.Database, datasetId: number): 
     }
     dropCachedResults(db, datasetId);
   }).immediate();
-  return true;
+  return p;
 }
 
 const NOT_STORED = (column: string) => `NOT EXISTS (SELECT 1 FROM events e WHERE e.id = ${column})`;
