@@ -2,7 +2,7 @@ import { createHash, type Hash } from "node:crypto";
 import { basename, resolve } from "node:path";
 import type Database from "better-sqlite3";
 import type { LineFormat, ParserLimits } from "../audit/types";
-import { claimDataset, createDataset, setDatasetStatus } from "../store/datasets";
+import { claimDataset, createDataset, releaseDataset, setDatasetStatus } from "../store/datasets";
 import { EventWriter } from "../store/event-writer";
 import {
   dropRowsOfSkippedEvents,
@@ -472,6 +472,7 @@ export async function ingest(
       if (options.dataset === undefined && datasetId !== null) {
         // Nothing is created for a request whose every file was refused.
         db.prepare(`DELETE FROM datasets WHERE id = ?`).run(datasetId);
+        releaseDataset(db, datasetId);
         datasetId = null;
       } else if (datasetId !== null && before !== null) {
         undoUnfinishedIngest(db, datasetId);
@@ -506,6 +507,7 @@ export async function ingest(
       }
     }
   } finally {
+    if (datasetId !== null) releaseDataset(db, datasetId);
     await (channel as ParseChannel | null)?.close();
   }
   const sum = (key: "bytes" | "lines" | "malformed") => results.reduce((t, r) => t + r[key], 0);

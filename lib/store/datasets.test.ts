@@ -6,7 +6,7 @@ import { ingest } from "../ingest/ingest";
 import { expandSources } from "../ingest/sources";
 import { warmReportCache } from "../reports";
 import { corpusAvailable, corpusPath } from "../testing/corpus";
-import { deleteDataset } from "./datasets";
+import { deleteDataset, markInterruptedIngests } from "./datasets";
 import { openDatabase } from "./db";
 
 const dir = mkdtempSync(path.join(tmpdir(), "auditscope-delete-"));
@@ -70,5 +70,34 @@ describe.skipIf(!corpusAvailable)("deleting a dataset", () => {
     expect(
       db.prepare<[number], { id: number }>(`SELECT id FROM datasets WHERE id = ?`).get(gone),
     ).toBeUndefined();
+  });
+});
+
+describe("ingests left unfinished", () => {
+  const log = () => expandSources([corpusPath("audit-userspace/test.log")]);
+
+  it("marks one owned by an earlier process with this process's pid interrupted (a container's PID 1)", async () => {
+    const { dataset } = await ingest(log(), { db, name: "earlier" });
+    db.prepare(`UPDATE datasets SET status = 'ingesting', owner_pid = ? WHERE id = ?`).run(
+      process.pid,
+      dataset,
+    );
+    expect(markInterruptedIngests(db)).toEqual([dataset]);
+    expect(db.prepare(`SELECT status FROM datasets WHERE id = ?`).get(dataset)).toEqual({
+      status: "interrupted",
+    });
+  });
+
+  it("leaves alone the ones this process is ingesting", async () => {
+    let seen: number[] | null = null;
+    const result = await ingest(log(), {
+      db,
+      name: "running",
+      onProgress: () => {
+        seen ??= markInterruptedIngests(db);
+      },
+    });
+    expect(seen).toEqual([]);
+    expect(result.status).toBe("ready");
   });
 });

@@ -4,6 +4,21 @@ import { undoUnfinishedIngest } from "./ingest-marks";
 
 export type DatasetStatus = "ingesting" | "ready" | "failed" | "interrupted" | "cancelled";
 
+/**
+ * The datasets this process is ingesting now, by database file. A dataset left `ingesting` under
+ * this process's pid and not among them was owned by an earlier process that had the same pid (a
+ * container's PID 1 after a restart). Kept on globalThis: the server's bundles share one set.
+ */
+const shared = globalThis as unknown as { auditscopeIngestingHere?: Set<string> };
+shared.auditscopeIngestingHere ??= new Set<string>();
+const ingestingHere = shared.auditscopeIngestingHere;
+const ownKey = (db: Database.Database, id: number) => `${db.name}\n${id}`;
+
+/** The ingest of a dataset created or claimed by this process has ended (whatever its outcome). */
+export function releaseDataset(db: Database.Database, id: number): void {
+  ingestingHere.delete(ownKey(db, id));
+}
+
 /** A new dataset, owned by this process until its ingest ends. */
 export function createDataset(db: Database.Database, name: string): number {
   const now = new Date().toISOString();
@@ -12,7 +27,9 @@ export function createDataset(db: Database.Database, name: string): number {
       `INSERT INTO datasets (name, status, created_at, updated_at, owner_pid) VALUES (?, 'ingesting', ?, ?, ?)`,
     )
     .run(name, now, now, process.pid);
-  return Number(info.lastInsertRowid);
+  const id = Number(info.lastInsertRowid);
+  ingestingHere.add(ownKey(db, id));
+  return id;
 }
 
 export interface DatasetState {
@@ -37,6 +54,7 @@ export function claimDataset(db: Database.Database, id: number): DatasetState | 
         db.prepare(
           `UPDATE datasets SET status = 'ingesting', error = NULL, owner_pid = ?, updated_at = ? WHERE id = ?`,
         ).run(process.pid, new Date().toISOString(), id);
+        ingestingHere.add(ownKey(db, id));
         undoUnfinishedIngest(db, id);
       }
       return state ?? null;
@@ -80,7 +98,11 @@ export function markInterruptedIngests(db: Database.Database): number[] {
       `SELECT id, owner_pid FROM datasets WHERE status = 'ingesting'`,
     )
     .all()
-    .filter((row) => row.owner_pid === null || (row.owner_pid !== process.pid && !isAlive(row.owner_pid)));
+    .filter((row) =>
+      row.owner_pid === process.pid
+        ? !ingestingHere.has(ownKey(db, row.id))
+        : row.owner_pid === null || !isAlive(row.owner_pid),
+    );
   // Checked again where it is undone: another process may have marked it, and a third claimed it
   // for a new ingest, since it was listed.
   const interrupt = db.transaction((id: number, ownerPid: number | null) => {
