@@ -107,12 +107,21 @@ describe("parseLine: what is not a record", () => {
       ["type=AVC msg=audit(12799========================8288.415:39): apparmor=x", "bad-timestamp"],
       ["type=SYS<CALL msg=audit(1.2:3): x=1", "bad-type"],
       ["type=SYSCALL msg=audit(1.000:3: x=1", "bad-timestamp"],
+      // A time no date can show, serials a double cannot keep apart.
+      ["type=SYSCALL msg=audit(9000000000000.000:4): x=1", "bad-timestamp"],
+      ["type=SYSCALL msg=audit(1600000000.000:9007199254740993): x=1", "bad-timestamp"],
+      ["type=SYSCALL msg=audit(1600000000.000:18446744073709551617): x=1", "bad-timestamp"],
     ];
     for (const [line, code] of cases) {
       const result = parseLine(line, 7, 99, 100);
       expect(result.kind).toBe("malformed");
       if (result.kind === "malformed") expect(result.code).toBe(code);
     }
+  });
+
+  it("reads the last second of year 9999 and the largest exact serial", () => {
+    const last = record("type=SYSCALL msg=audit(253402300799.999:9007199254740991): x=1");
+    expect([last.sec, last.ms, last.serial]).toEqual([253402300799, 999, 9007199254740991]);
   });
 
   it("refuses records with more fields than the limit", () => {

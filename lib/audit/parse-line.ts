@@ -55,6 +55,9 @@ function decimal(text: string, start: number, end: number): number {
  * Reads a record's stamp. One instance serves every line (reading never calls out), so a record
  * costs no stamp object.
  */
+/** 9999-12-31T23:59:59Z, the last second a date is written with four digits of year. */
+const LAST_SECOND = 253_402_300_799;
+
 class StampReader {
   sec = 0;
   ms = 0;
@@ -146,6 +149,12 @@ export function parseLine(text: string, line: number, offset: number, maxFields:
   if (close === -1) return malformed("bad-timestamp", "the msg=audit(…) stamp is not closed");
   if (!stamp.read(text, at, close)) {
     return malformed("bad-timestamp", "the msg=audit(…) stamp is not seconds.millis:serial");
+  }
+  // Past these a time cannot be shown as a date, and two serials could be stored as one number.
+  if (stamp.sec > LAST_SECOND)
+    return malformed("bad-timestamp", "the msg=audit(…) time is after the year 9999");
+  if (stamp.serial > Number.MAX_SAFE_INTEGER) {
+    return malformed("bad-timestamp", "the msg=audit(…) serial is too large to keep exactly (over 2^53)");
   }
 
   let rest = close + 1;
