@@ -9,6 +9,7 @@ import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { getDatasetStats } from "../queries/get-dataset-stats";
 import { closeStore, openDatabase, openStore } from "../store/db";
+import { MALFORMED_KEPT } from "../store/event-writer";
 import { readEventRaw } from "../store/raw-lines";
 import {
   aureportAvailable,
@@ -307,6 +308,24 @@ describe.skipIf(!corpusAvailable)("ingest into a real database", () => {
         message: "its gzip data is cut short: what it gave up to here was read, nothing after",
       },
     ]);
+  });
+
+  it("keeps where a gzip stopped even when the dataset already keeps as many malformed lines as it may", async () => {
+    const junk = path.join(dir, "junk.log");
+    const record =
+      "type=USER_CMD msg=audit(1700000000.000:1): pid=1 uid=0 auid=0 ses=1 msg='cmd=6C73 res=success'";
+    writeFileSync(junk, `${record}\n${"not a record\n".repeat(MALFORMED_KEPT + 5)}`);
+    const first = await ingest(expandSources([junk]), { db });
+    const whole = gzipSync(readCorpus("msticpy/auditd_log.txt"));
+    const cut = path.join(dir, "cut-after-junk.log.gz");
+    writeFileSync(cut, whole.subarray(0, Math.floor(whole.length * 0.6)));
+    await ingest(expandSources([cut]), { db, dataset: first.dataset as number });
+    const codes = db
+      .prepare<[number], { code: string }>(
+        `SELECT code FROM malformed_lines WHERE dataset_id = ? AND code = 'corrupt-gzip'`,
+      )
+      .all(first.dataset as number);
+    expect(codes).toEqual([{ code: "corrupt-gzip" }]);
   });
 
   it("keeps malformed lines with file, line and reason, and counts them", async () => {

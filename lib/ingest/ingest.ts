@@ -367,7 +367,7 @@ export async function ingest(
         corruptGzipNote(damage.error),
         new Uint8Array(),
       ];
-      db.transaction(() => target.writer.writeMalformed([note])).immediate();
+      db.transaction(() => target.writer.writeFileNote(note)).immediate();
       stats = { ...stats, malformed: stats.malformed + 1 };
     }
     for (const format of stats.formats) formats.add(format);

@@ -191,6 +191,12 @@ export class EventWriter {
     this.writeMalformed(batch.malformed);
   }
 
+  /** A note about a whole file (where its gzip data stopped): kept whatever the cap, as it is one per file. */
+  writeFileNote(tuple: MalformedTuple): void {
+    this.malformedKept++;
+    this.insertMalformed.run(...tuple, this.bound);
+  }
+
   /** Keeps malformed entries up to the dataset's cap (the true total is counted per file). */
   writeMalformed(entries: MalformedTuple[]): void {
     for (const tuple of entries) {
