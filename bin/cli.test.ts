@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
+import { escapeInvisible } from "../lib/format/escape";
 import { openDatabase } from "../lib/store/db";
 import { corpusAvailable, corpusPath, readCorpus } from "../lib/testing/corpus";
 
@@ -43,11 +44,18 @@ describe("auditscope command line", () => {
       ["stats", "--dataset", "1.0"],
       ["ingest", "--name", "", "x.log"],
       ["ingest", "--name", "x", "--dataset", "1", "x.log"],
+      // What was typed is quoted escaped: a terminal escape in it never reaches the terminal.
+      ["frob\x1b[31m\u202e"],
+      ["parse", "--x\x1b]0;pwned\x07"],
+      ["report", "--dataset", "1\x1b[2J"],
+      ["ingest", "-", "-"],
+      ["parse", "-", "x.log", "-"],
     ]) {
       const { status, stderr } = run(args);
       expect(status).toBe(2);
       expect(stderr.trim().split("\n")).toHaveLength(1);
       expect(stderr).toMatch(/^auditscope: /);
+      expect(escapeInvisible(stderr.trimEnd())).toBe(stderr.trimEnd());
     }
   });
 });

@@ -1,4 +1,5 @@
 import { UsageError } from "../lib/cli/usage-error";
+import { escapeInvisible } from "../lib/format/escape";
 import { datasetsCommand } from "./commands/datasets";
 import { ingestCommand } from "./commands/ingest";
 import { parseCommand } from "./commands/parse";
@@ -61,12 +62,15 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
+    // Messages quote what was typed or read (a flag, a file name): never raw to the terminal.
     if (error instanceof UsageError) {
-      process.stderr.write(`auditscope: ${error.message}\n`);
+      process.stderr.write(`auditscope: ${escapeInvisible(error.message)}\n`);
       process.exitCode = 2;
       return;
     }
-    process.stderr.write(`auditscope: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `auditscope: ${escapeInvisible(error instanceof Error ? error.message : String(error))}\n`,
+    );
     process.exitCode = 1;
   },
 );

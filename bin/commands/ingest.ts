@@ -1,6 +1,7 @@
 import path from "node:path";
 import { parseDatasetId } from "../../lib/cli/dataset-option";
 import { parseOptions } from "../../lib/cli/parse-options";
+import { sourcePaths } from "../../lib/cli/source-paths";
 import { UsageError } from "../../lib/cli/usage-error";
 import { escapeInvisible, jsonWithoutInvisible } from "../../lib/format/escape";
 import { formatBytes } from "../../lib/format/numbers";
@@ -42,13 +43,12 @@ export async function ingestCommand(args: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  if (positionals.length === 0) throw new UsageError("ingest needs at least one PATH (or - for stdin)");
   const datasetId = values.dataset === undefined ? undefined : parseDatasetId(values.dataset);
   if (values.name !== undefined && values.name.trim() === "") throw new UsageError("--name cannot be empty");
   if (values.name !== undefined && datasetId !== undefined) {
     throw new UsageError("--name names a new dataset: it cannot be used with --dataset");
   }
-  const sources = expandSources(positionals);
+  const sources = expandSources(sourcePaths("ingest", positionals));
   const db = openDatabase(path.resolve(values.db ?? databasePath()));
   const showProgress = process.stderr.isTTY === true;
   const controller = new AbortController();

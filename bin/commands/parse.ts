@@ -1,6 +1,6 @@
 import { eventToJson } from "../../lib/audit/event-json";
 import { parseOptions } from "../../lib/cli/parse-options";
-import { UsageError } from "../../lib/cli/usage-error";
+import { sourcePaths } from "../../lib/cli/source-paths";
 import { writeText } from "../../lib/cli/write-lines";
 import { escapeInvisible, jsonWithoutInvisible } from "../../lib/format/escape";
 import { parseStream } from "../../lib/ingest/parse-stream";
@@ -33,11 +33,10 @@ export async function parseCommand(args: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  if (positionals.length === 0) throw new UsageError("parse needs at least one PATH (or - for stdin)");
   const files: FileCount[] = [];
   let reported = 0;
   let unreadable = 0;
-  for (const source of expandSources(positionals)) {
+  for (const source of expandSources(sourcePaths("parse", positionals))) {
     if (source.unreadable !== null) {
       unreadable++;
       process.stderr.write(`auditscope: ${escapeInvisible(source.unreadable)}\n`);
