@@ -171,13 +171,17 @@ describe.skipIf(!corpusAvailable)("ingest into a real database", () => {
     writeFileSync(empty, "");
     const csv = path.join(dir, "data.csv");
     writeFileSync(csv, Array.from({ length: 1200 }, (_, i) => `${i},a,b`).join("\n"));
-    const result = await ingest(expandSources([png, empty, csv, corpusPath("audit-userspace/test.log")]), {
-      db,
-    });
+    const blank = path.join(dir, "blank.log");
+    writeFileSync(blank, "\n\n# nothing here\n\n");
+    const result = await ingest(
+      expandSources([png, empty, csv, blank, corpusPath("audit-userspace/test.log")]),
+      { db },
+    );
     expect(result.files.map((f) => f.refused)).toEqual([
       `${png} is not an audit log (it is binary, not text)`,
       `${empty} is not an audit log (it is empty)`,
       `${csv} is not an audit log (no audit records in its first 1000 non-empty lines)`,
+      `${blank} is not an audit log (it holds only empty lines and comments)`,
       null,
     ]);
     expect(result).toMatchObject({ status: "ready", events: 7 });

@@ -84,6 +84,7 @@ const REFUSALS: Record<Refusal, string> = {
   binary: "it is binary, not text",
   "no-records": `no audit records in its first ${SNIFF_LINES} non-empty lines`,
   empty: "it is empty",
+  blank: "it holds only empty lines and comments",
   xz: "it is xz-compressed, and only gzip is read: unxz it first",
   bzip2: "it is bzip2-compressed, and only gzip is read: bunzip2 it first",
   zstd: "it is zstd-compressed, and only gzip is read: unzstd it first",

@@ -28,7 +28,12 @@ const OTHER_COMPRESSIONS = [
   { format: "zip", magic: [0x50, 0x4b, 0x03, 0x04] },
 ] as const;
 
-export type Refusal = "binary" | "no-records" | "empty" | (typeof OTHER_COMPRESSIONS)[number]["format"];
+export type Refusal =
+  | "binary"
+  | "no-records"
+  | "empty"
+  | "blank"
+  | (typeof OTHER_COMPRESSIONS)[number]["format"];
 
 /**
  * A file with a NUL this early and no audit record in its first SNIFF_LINES lines is binary. A
@@ -168,7 +173,10 @@ export class ParseSide {
     if (!parser || this.refused) return;
     this.take(parser.end());
     if (parser.stats.records === 0) {
-      this.refuse(parser.stats.bytes === 0 ? "empty" : this.notALog(), reply);
+      this.refuse(
+        parser.stats.bytes === 0 ? "empty" : parser.stats.malformed === 0 ? "blank" : this.notALog(),
+        reply,
+      );
       return;
     }
     const { lines, records, events, malformed, formats } = parser.stats;
