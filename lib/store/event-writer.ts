@@ -2,8 +2,10 @@ import { inflateRawSync } from "node:zlib";
 import type Database from "better-sqlite3";
 import { EXEC_SYSCALLS } from "../derive/processes";
 import { SummaryCounter } from "../ingest/dataset-summary";
+import { datasetIdBase, ID_STRIDE } from "../ingest/ids";
 import { EVENT_COLUMN, type EventTuple, type MalformedTuple, type WriteBatch } from "../ingest/write-batch";
 import { ReportWriter } from "../reports/report-writer";
+import { SKIPPED_EVENTS_TABLE } from "./process-links";
 
 /** Only this many malformed lines are kept per dataset; the true total is counted elsewhere. */
 export const MALFORMED_KEPT = 10_000;
@@ -72,6 +74,7 @@ export class EventWriter {
   private readonly insertBlock: Database.Statement;
   private readonly insertSearch: Database.Statement;
   private readonly findEvent: Database.Statement<[number, string, number, number], { id: number }>;
+  private readonly noteSkipped: Database.Statement<[number, number]>;
   private readonly insertExtra: Database.Statement;
   private readonly insertMalformed: Database.Statement;
   private readonly insertProcess: Database.Statement;
@@ -114,6 +117,17 @@ export class EventWriter {
     this.insertSearch = db.prepare(`INSERT INTO events_fts (rowid, text) VALUES (?, ?)`);
     this.findEvent = db.prepare(
       `SELECT id FROM events WHERE dataset_id = ? AND node = ? AND time_ms = ? AND serial = ?`,
+    );
+    // Which stored event each skipped one is (for `replaceSkippedProcesses`): on this connection
+    // only, emptied of this dataset's ids first (an undone ingest's ids are given out again).
+    db.exec(SKIPPED_EVENTS_TABLE);
+    const base = datasetIdBase(datasetId);
+    db.prepare(`DELETE FROM temp.skipped_events WHERE skipped >= ? AND skipped < ?`).run(
+      base,
+      base + ID_STRIDE,
+    );
+    this.noteSkipped = db.prepare(
+      `INSERT OR REPLACE INTO temp.skipped_events (skipped, stored) VALUES (?, ?)`,
     );
     this.insertExtra = db.prepare(`INSERT INTO event_raw_extra (event_id, lines) VALUES (?, ?)`);
     this.insertMalformed =
@@ -175,7 +189,14 @@ export class EventWriter {
       if (this.insertEvent.run(...tuple, this.bound).changes === 0) {
         this.eventsSkipped++;
         // Records that came late (even in one file) add to an event; only one adding nothing is a duplicate.
-        if (this.keepLateLines(tuple, batch) === 0) this.duplicatesSkipped++;
+        const stored = this.findEvent.get(
+          this.datasetId,
+          tuple[EVENT_COLUMN.node],
+          tuple[EVENT_COLUMN.timeMs],
+          tuple[EVENT_COLUMN.serial],
+        );
+        if (stored) this.noteSkipped.run(tuple[EVENT_COLUMN.id], stored.id);
+        if (!stored || this.keepLateLines(tuple, batch, stored.id) === 0) this.duplicatesSkipped++;
       } else {
         this.eventsAdded++;
         this.recordsAdded += tuple[EVENT_COLUMN.recordCount];
@@ -225,20 +246,14 @@ export class EventWriter {
    * records that reached it late. Lines not stored yet are kept beside it, so nothing is lost;
    * returns how many.
    */
-  private keepLateLines(tuple: EventTuple, batch: WriteBatch): number {
-    const existing = this.findEvent.get(
-      this.datasetId,
-      tuple[EVENT_COLUMN.node],
-      tuple[EVENT_COLUMN.timeMs],
-      tuple[EVENT_COLUMN.serial],
-    );
+  private keepLateLines(tuple: EventTuple, batch: WriteBatch, existingId: number): number {
     const block = batch.blocks.find((b) => b.id === tuple[EVENT_COLUMN.rawBlockId]);
-    if (!existing || !block) return 0;
+    if (!block) return 0;
     const offset = tuple[EVENT_COLUMN.rawOffset];
     const lines = this.inflate(block.id, block.data)
       .subarray(offset, offset + tuple[EVENT_COLUMN.rawLength])
       .toString("latin1");
-    const stored = this.storedRaw.get(existing.id);
+    const stored = this.storedRaw.get(existingId);
     const known = new Set(
       stored
         ? this.inflate(stored.raw_block_id, stored.data)
@@ -249,12 +264,12 @@ export class EventWriter {
     );
     for (const extra of this.db
       .prepare<[number], { lines: Buffer }>(`SELECT lines FROM event_raw_extra WHERE event_id = ?`)
-      .all(existing.id)) {
+      .all(existingId)) {
       for (const line of extra.lines.toString("latin1").split("\n")) known.add(line);
     }
     const missing = lines.split("\n").filter((line) => !known.has(line));
     if (missing.length > 0) {
-      this.insertExtra.run(existing.id, Buffer.from(missing.join("\n"), "latin1"));
+      this.insertExtra.run(existingId, Buffer.from(missing.join("\n"), "latin1"));
       this.recordsAdded += missing.length;
     }
     return missing.length;

@@ -17,11 +17,18 @@ beforeEach(() => {
   return () => db.close();
 });
 
-/** An execve event of `pid` (child of `ppid`) running `exe`, closed by its EOE. */
-function exec(serial: number, second: number, pid: number, ppid: number, exe: string): string {
+/** An execve event of `pid` (child of `ppid`) running `exe`, closed by its EOE; `failed`: ENOENT. */
+function exec(
+  serial: number,
+  second: number,
+  pid: number,
+  ppid: number,
+  exe: string,
+  failed = false,
+): string {
   const id = `msg=audit(${1_700_000_000 + second}.000:${serial}):`;
   return [
-    `type=SYSCALL ${id} arch=c000003e syscall=59 success=yes exit=0 a0=0 a1=0 a2=0 a3=0 items=1 ppid=${ppid} pid=${pid} auid=1000 uid=1000 gid=1000 euid=1000 suid=1000 fsuid=1000 egid=1000 sgid=1000 fsgid=1000 tty=pts0 ses=3 comm="${path.basename(exe)}" exe="${exe}" key=(null)`,
+    `type=SYSCALL ${id} arch=c000003e syscall=59 success=${failed ? "no exit=-2" : "yes exit=0"} a0=0 a1=0 a2=0 a3=0 items=1 ppid=${ppid} pid=${pid} auid=1000 uid=1000 gid=1000 euid=1000 suid=1000 fsuid=1000 egid=1000 sgid=1000 fsgid=1000 tty=pts0 ses=3 comm="${path.basename(exe)}" exe="${exe}" key=(null)`,
     `type=EXECVE ${id} argc=1 a0="${path.basename(exe)}"`,
     `type=EOE ${id}`,
   ].join("\n");
@@ -73,5 +80,27 @@ describe("process links when files are added to a dataset", () => {
       "/bin/bash <- pid 1 (not seen)",
       "/usr/bin/curl <- /bin/bash",
     ]);
+  });
+
+  // A shell looking a command up the PATH: a failed exec, then the one that runs, in one millisecond.
+  const lookedUp = [exec(1, 0, 100, 1, "/usr/local/bin/tool", true), exec(2, 0, 100, 1, "/usr/bin/tool")];
+
+  it("links to the exec that ran, not one that failed in the same millisecond, across an overlap", async () => {
+    const first = await ingest(expandSources([log("e.log", lookedUp)]), { db });
+    const dataset = first.dataset as number;
+    await ingest(expandSources([log("f.log", [...lookedUp, exec(3, 5, 200, 100, "/usr/bin/curl")])]), {
+      db,
+      dataset,
+    });
+    expect(tree(dataset)).toContain("/usr/bin/curl <- /usr/bin/tool");
+  });
+
+  it("links to the exec that ran, not a later failed one, from the file added before", async () => {
+    const first = await ingest(expandSources([log("g.log", [shell, exec(2, 3, 100, 1, "/nope", true)])]), {
+      db,
+    });
+    const dataset = first.dataset as number;
+    await ingest(expandSources([log("h.log", [exec(3, 5, 200, 100, "/usr/bin/curl")])]), { db, dataset });
+    expect(tree(dataset)).toContain("/usr/bin/curl <- /bin/bash");
   });
 });

@@ -7,41 +7,52 @@ import type { MarkedRanges } from "./ingest-marks";
  * so these statements mend the links once it ends (inside the transaction that ends it).
  */
 
-/** The stored exec of the same event (same node, pid and time) as a process row of a skipped event. */
-const STORED_TWIN = `(SELECT k.id FROM events e JOIN processes k ON k.dataset_id = @id AND k.event_id = e.id
-  WHERE e.dataset_id = @id AND e.node = p.node AND e.pid = p.pid AND e.time_ms = p.time_ms LIMIT 1)`;
+/** Each event the writer skipped, with the stored event it is (kept on the writer's connection). */
+export const SKIPPED_EVENTS_TABLE =
+  "CREATE TEMP TABLE IF NOT EXISTS skipped_events (skipped INTEGER PRIMARY KEY, stored INTEGER NOT NULL)";
 
 /**
  * Process rows of this ingest whose event was skipped because the dataset already had it: the
- * rows that point at them point at the stored exec of that event instead, and they go.
+ * rows that point at them point at the stored event's exec instead, and they go.
  */
 export function replaceSkippedProcesses(db: Database.Database, p: MarkedRanges): void {
-  const skipped = `SELECT p.id AS skipped, ${STORED_TWIN} AS stored FROM processes p
-    WHERE p.id > @process AND p.id < @end AND p.event_id IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM events e WHERE e.id = p.event_id)`;
+  db.exec(`CREATE TEMP TABLE IF NOT EXISTS process_twins (skipped INTEGER PRIMARY KEY, stored INTEGER)`);
+  db.prepare(`DELETE FROM temp.process_twins`).run();
+  // Driven by the skipped events (CROSS JOIN keeps that order): each lookup is by index.
+  db.prepare(`INSERT INTO temp.process_twins (skipped, stored)
+    SELECT own.id, (SELECT kept.id FROM processes kept WHERE kept.dataset_id = @id AND kept.event_id = s.stored)
+    FROM temp.skipped_events s CROSS JOIN processes own ON own.dataset_id = @id AND own.event_id = s.skipped
+    WHERE s.skipped > @event AND s.skipped < @end`).run(p);
   for (const column of ["parent_id", "chain_prev_id"]) {
-    db.prepare(`WITH twin AS (${skipped})
-      UPDATE processes SET ${column} = twin.stored FROM twin
-      WHERE processes.id > @process AND processes.id < @end AND processes.${column} = twin.skipped`).run(p);
+    db.prepare(`UPDATE processes SET ${column} = (SELECT stored FROM temp.process_twins WHERE skipped = processes.${column})
+      WHERE id > @process AND id < @end AND ${column} IN (SELECT skipped FROM temp.process_twins)`).run(p);
   }
-  db.prepare(`DELETE FROM processes WHERE id IN (SELECT skipped FROM (${skipped}))`).run(p);
+  db.prepare(`DELETE FROM processes WHERE id IN (SELECT skipped FROM temp.process_twins)`).run();
+  db.prepare(`DELETE FROM processes WHERE id > @process AND id < @end AND event_id IS NOT NULL
+    AND NOT EXISTS (SELECT 1 FROM events e WHERE e.id = processes.event_id)`).run(p);
+  db.prepare(`DELETE FROM temp.process_twins`).run();
+  db.prepare(`DELETE FROM temp.skipped_events WHERE skipped > @event AND skipped < @end`).run(p);
   dropUnusedPlaceholders(db, p);
 }
 
 /**
  * Children this ingest linked to a placeholder (`pid N (not seen)`) whose pid's exec is stored from
- * an earlier ingest of the dataset: linked to the latest such exec before them, as one ingest of
- * all the files would have.
+ * an earlier ingest of the dataset: linked to the latest such exec before them that replaced the
+ * pid's image, as one ingest of all the files would have. A placeholder known to stand for a pid
+ * born again by a fork, or whose parent differs from the exec's, is a different process: kept.
  */
 export function linkToEarlierParents(db: Database.Database, p: MarkedRanges): void {
   if (p.process <= p.base) return;
-  db.prepare(`WITH found AS (
-      SELECT c.id AS child, (SELECT k.id FROM events e JOIN processes k ON k.dataset_id = @id AND k.event_id = e.id
-          WHERE e.dataset_id = @id AND e.node = ph.node AND e.pid = ph.pid AND e.id <= @event
-            AND e.time_ms <= c.time_ms AND k.placeholder = 0
+  db.prepare(`WITH found AS MATERIALIZED (
+      SELECT c.id AS child,
+        (SELECT k.id FROM events e INDEXED BY events_dataset_id_pid_idx
+           JOIN processes k ON k.dataset_id = @id AND k.event_id = e.id
+          WHERE e.dataset_id = @id AND e.pid = ph.pid AND e.node = ph.node AND e.id <= @event
+            AND e.time_ms <= c.time_ms AND k.placeholder = 0 AND k.success IS NOT 0
+            AND (ph.ppid IS NULL OR k.ppid = ph.ppid)
           ORDER BY e.time_ms DESC, e.id DESC LIMIT 1) AS parent
       FROM processes c JOIN processes ph ON ph.id = c.parent_id
-      WHERE c.id > @process AND c.id < @end AND ph.id > @process AND ph.placeholder = 1)
+      WHERE c.id > @process AND c.id < @end AND ph.id > @process AND ph.placeholder = 1 AND ph.time_ms IS NULL)
     UPDATE processes SET parent_id = found.parent FROM found
     WHERE processes.id = found.child AND found.parent IS NOT NULL`).run(p);
   dropUnusedPlaceholders(db, p);
