@@ -318,6 +318,7 @@ export async function ingest(
     // A source that sends nothing (a pipe with no writer yet, a stalled upload) is cancelled too.
     const stopInput = () => input.destroy(new Cancelled("cancelled"));
     options.signal?.addEventListener("abort", stopInput, { once: true });
+    if (options.signal?.aborted) stopInput();
     try {
       for await (const chunk of input) {
         if (options.signal?.aborted) {

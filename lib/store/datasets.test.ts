@@ -6,7 +6,7 @@ import { ingest } from "../ingest/ingest";
 import { expandSources } from "../ingest/sources";
 import { warmReportCache } from "../reports";
 import { corpusAvailable, corpusPath } from "../testing/corpus";
-import { deleteDataset, markInterruptedIngests } from "./datasets";
+import { claimDataset, deleteDataset, markInterruptedIngests, releaseDataset } from "./datasets";
 import { openDatabase } from "./db";
 
 const dir = mkdtempSync(path.join(tmpdir(), "auditscope-delete-"));
@@ -86,6 +86,16 @@ describe("ingests left unfinished", () => {
     expect(db.prepare(`SELECT status FROM datasets WHERE id = ?`).get(dataset)).toEqual({
       status: "interrupted",
     });
+  });
+
+  it("gives a dataset back its status when the process adding to it died before reading a file", async () => {
+    const { dataset } = await ingest(log(), { db, name: "claimed" });
+    expect(claimDataset(db, dataset as number)).toEqual({ status: "ready", error: null });
+    // Killed while hashing its first file: nothing written yet, the owner gone.
+    db.prepare(`UPDATE datasets SET owner_pid = ? WHERE id = ?`).run(2 ** 22 + 1, dataset);
+    releaseDataset(db, dataset as number);
+    expect(markInterruptedIngests(db)).toEqual([dataset]);
+    expect(db.prepare(`SELECT status FROM datasets WHERE id = ?`).get(dataset)).toEqual({ status: "ready" });
   });
 
   it("leaves alone the ones this process is ingesting", async () => {

@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import { datasetIdBase, ID_STRIDE } from "../ingest/ids";
-import { undoUnfinishedIngest } from "./ingest-marks";
+import { markIngestStart, undoUnfinishedIngest } from "./ingest-marks";
 
 export type DatasetStatus = "ingesting" | "ready" | "failed" | "interrupted" | "cancelled";
 
@@ -39,8 +39,8 @@ export interface DatasetState {
 
 /**
  * Takes an existing dataset for another ingest (adding files), undoing first whatever an earlier
- * ingest left unfinished. Returns the state it was in, or null if it does not exist or is being
- * ingested.
+ * ingest left unfinished. Returns the state it goes back to if this ingest does not finish (the
+ * one it was in), or null if it does not exist or is being ingested.
  */
 export function claimDataset(db: Database.Database, id: number): DatasetState | null {
   const before = db
@@ -55,9 +55,14 @@ export function claimDataset(db: Database.Database, id: number): DatasetState | 
           `UPDATE datasets SET status = 'ingesting', error = NULL, owner_pid = ?, updated_at = ? WHERE id = ?`,
         ).run(process.pid, new Date().toISOString(), id);
         ingestingHere.add(ownKey(db, id));
-        undoUnfinishedIngest(db, id);
+        // What the dataset goes back to if this ingest does not finish: its state before it, or
+        // before an earlier unfinished one whose undo is only now done. Marked now, before any
+        // file is read, so a kill while the first file is hashed gives it back too.
+        const previous = undoUnfinishedIngest(db, id)?.previous ?? state;
+        markIngestStart(db, id, previous);
+        return previous;
       }
-      return state ?? null;
+      return null;
     })
     .immediate();
   return before;

@@ -18,7 +18,7 @@ export interface IngestMarks {
   extra: number;
   malformed: number;
   tty: number;
-  /** report_events' and report_items' ids are shared by every dataset too. */
+  /** tty_input's, report_events' and report_items' ids are shared by every dataset too. */
   reportEvent: number;
   reportItem: number;
   /** The dataset's state before files were added to it (null for a new dataset): given back when they are undone. */
@@ -35,7 +35,7 @@ const OF_DATASET = {
   file: "SELECT max(id) AS max FROM source_files WHERE dataset_id = @id",
   extra: "SELECT max(id) AS max FROM event_raw_extra",
   malformed: "SELECT max(id) AS max FROM malformed_lines WHERE dataset_id = @id",
-  tty: "SELECT max(id) AS max FROM tty_input WHERE dataset_id = @id",
+  tty: "SELECT max(id) AS max FROM tty_input",
   reportEvent: "SELECT max(id) AS max FROM report_events",
   reportItem: "SELECT max(id) AS max FROM report_items",
 } as const;
