@@ -1,8 +1,10 @@
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
+import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { escapeInvisible } from "../lib/format/escape";
 import { openDatabase } from "../lib/store/db";
@@ -11,6 +13,17 @@ import { corpusAvailable, corpusPath, readCorpus } from "../lib/testing/corpus";
 const BIN = path.resolve("bin/auditscope");
 const dir = mkdtempSync(path.join(tmpdir(), "auditscope-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function datasetCount(file: string): number {
+  const reader = new Database(file, { readonly: true });
+  try {
+    return reader.prepare<[], { n: number }>(`SELECT count(*) AS n FROM datasets`).get()?.n ?? 0;
+  } catch {
+    return 0; // not migrated yet
+  } finally {
+    reader.close();
+  }
+}
 
 function run(args: string[], input?: Buffer) {
   const result = spawnSync(BIN, args, {
@@ -199,5 +212,28 @@ describe.skipIf(!corpusAvailable)("auditscope parse", () => {
     );
     expect(stdout).not.toContain("\x1b");
     expect(JSON.parse(stdout).summary).toContain("\u001b]0;pwned\u0007");
+  });
+  it("ends on Ctrl-C while it waits for a named pipe nobody writes to, and undoes what it began", async () => {
+    const db = path.join(dir, "fifo.db");
+    const fifo = path.join(dir, "silent.pipe");
+    execFileSync("mkfifo", [fifo]);
+    const child = spawn(BIN, ["ingest", "--db", db, fifo], { cwd: tmpdir() });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const exited = once(child, "exit");
+    // Once the dataset exists the ingest is waiting on the pipe, its Ctrl-C handler in place.
+    const started = Date.now();
+    while (!existsSync(db) || datasetCount(db) === 0) {
+      if (Date.now() - started > 30_000) throw new Error("the ingest never began");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    child.kill("SIGINT");
+    expect(await exited).toEqual([1, null]);
+    expect(stderr).toContain("auditscope: ingest cancelled");
+    expect(JSON.parse(run(["datasets", "--db", db, "--json"]).stdout)).toMatchObject([
+      { status: "cancelled", events: 0 },
+    ]);
   });
 });

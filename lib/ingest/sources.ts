@@ -1,5 +1,13 @@
 import { createHash } from "node:crypto";
-import { closeSync, createReadStream, openSync, readdirSync, type Stats, statSync } from "node:fs";
+import {
+  closeSync,
+  createReadStream,
+  constants as fsConstants,
+  openSync,
+  readdirSync,
+  type Stats,
+  statSync,
+} from "node:fs";
 import path from "node:path";
 import { PassThrough, type Readable, Transform } from "node:stream";
 import { createGunzip, constants as zlibConstants } from "node:zlib";
@@ -153,7 +161,13 @@ function fileSource(shown: string, fsPath: string | Buffer, stat: Stats): Source
     decompressIfGzip(counted(createReadStream(fsPath), onBytes), onCorrupt);
   // A pipe (`<(zcat …)`) is read once, as it comes, like stdin: opening it to try would block
   // without a writer, and hashing it first would consume it.
-  if (stat.isFIFO()) return { path: shown, size: null, unreadable: null, open };
+  if (stat.isFIFO())
+    return {
+      path: shown,
+      size: null,
+      unreadable: null,
+      open: (onBytes, onCorrupt) => openPipe(fsPath, onBytes, onCorrupt),
+    };
   if (!stat.isFile()) {
     return {
       path: shown,
@@ -167,6 +181,27 @@ function fileSource(shown: string, fsPath: string | Buffer, stat: Stats): Source
     return unreadable(shown, error);
   }
   return { path: shown, size: stat.size, unreadable: null, open, hash: () => sha256OfFile(fsPath) };
+}
+
+/**
+ * A named pipe's content. Its open waits in Node's thread pool until a writer comes; stopped before
+ * that (a cancel), the waiting open would keep the process from ever ending: opening the write end
+ * for an instant lets it return, on an empty pipe.
+ */
+function openPipe(
+  fsPath: string | Buffer,
+  onBytes?: (count: number) => void,
+  onCorrupt?: (error: Error) => void,
+): Readable {
+  const raw = createReadStream(fsPath);
+  const content = decompressIfGzip(counted(raw, onBytes), onCorrupt);
+  content.once("close", () => {
+    if (!raw.pending) return;
+    try {
+      closeSync(openSync(fsPath, fsConstants.O_WRONLY | fsConstants.O_NONBLOCK));
+    } catch {}
+  });
+  return content;
 }
 
 function kindOf(stat: Stats): string {
