@@ -7,6 +7,8 @@ interface OpenEvent {
   lastSeq: number;
   /** Bytes of its records' raw lines. */
   bytes: number;
+  /** Open when its file ended: its next records may be in the next file. */
+  carried: boolean;
 }
 
 // An event is left open until at least this many records of other events have followed its last
@@ -66,12 +68,20 @@ export class EventAssembler {
       key = eventKey(record);
       open = this.open.get(key);
     }
+    if (open?.carried && open.event.records.some((held) => held.raw === record.raw)) {
+      // The file before ended in this event and this file holds it again: an overlapping copy, not
+      // a rotation. The copy is an event of its own, which the store finds it already has.
+      this.complete(open, done);
+      key = open.key;
+      open = undefined;
+    }
     if (!open) {
       open = {
         key,
         event: { node: record.node, sec: record.sec, ms: record.ms, serial: record.serial, records: [] },
         lastSeq: this.seq,
         bytes: 0,
+        carried: false,
       };
       this.open.set(key, open);
       this.last = open;
@@ -98,6 +108,15 @@ export class EventAssembler {
     this.open.clear();
     this.last = null;
     this.bytesOpen = 0;
+  }
+
+  /** The input ended and the next file's records follow: the open events may go on in them. */
+  carryOver(): void {
+    for (const open of this.open.values()) open.carried = true;
+  }
+
+  openEvents(): AuditEvent[] {
+    return Array.from(this.open.values(), (open) => open.event);
   }
 
   get inFlight(): number {

@@ -80,6 +80,31 @@ describe("AuditParser edge cases", () => {
     expect(out.events[0]?.records.map((r) => r.type)).toEqual(["SYSCALL", "PATH", "EOE"]);
   });
 
+  it("continues an event in the next file of a rotated log, but not into a copy of it", () => {
+    const first = new AuditParser();
+    const done = first.push(Buffer.from(line(1) + line(2))).events;
+    done.push(...first.endInput().events);
+    expect(first.openEvents().map((e) => e.serial)).toEqual([1, 2]);
+    const second = first.nextFile();
+    // Event 1 goes on with its PATH; event 2's SYSCALL again is an overlapping copy: a new event.
+    done.push(...second.push(Buffer.from(line(1, 1000, "PATH") + line(2) + line(1, 1000, "EOE"))).events);
+    done.push(...second.endInput().events, ...second.flush().events);
+    expect(done.map((e) => [e.serial, e.records.map((r) => `${r.type}@${r.line}`).join(",")])).toEqual([
+      [2, "SYSCALL@2"],
+      [1, "SYSCALL@1,PATH@1,EOE@3"],
+      [2, "SYSCALL@2"],
+    ]);
+    expect(second.stats).toMatchObject({ lines: 3, records: 3 });
+  });
+
+  it("gives up on an input with no record in its first lines, and keeps nothing after them", () => {
+    const parser = new AuditParser({}, { maxLinesBeforeRecord: 3 });
+    const out = parser.push(Buffer.from(`a\nb\nc\n${line(1)}`));
+    expect(out.malformed).toHaveLength(3);
+    expect([...out.events, ...parser.end().events]).toEqual([]);
+    expect(parser.stats).toMatchObject({ records: 0, malformedBeforeRecords: 3 });
+  });
+
   it("completes events without EOE once the log has moved on, with bounded memory", () => {
     const parser = new AuditParser({ maxEventsInFlight: 100 });
     let completed = 0;

@@ -8,6 +8,15 @@ export interface ParseOutput {
   malformed: Malformed[];
 }
 
+/** How a parser reads its input, beyond the limits. */
+export interface ParserOptions {
+  /**
+   * Non-empty lines that are not records after which, with no record yet, the input is taken
+   * for something else than a log and the rest is ignored: none of it reaches an event.
+   */
+  maxLinesBeforeRecord: number;
+}
+
 export interface ParseStats {
   bytes: number;
   lines: number;
@@ -51,7 +60,8 @@ export function splitGluedRecords(text: string): string[] {
 /**
  * The push parser: feed it chunks of a log (any split), get back completed events and
  * malformed lines; `end()` flushes what is still open. Memory is bounded by the limits,
- * whatever the input's size.
+ * whatever the input's size. The files of one log (rotated) are read by `nextFile()`'s
+ * parsers in turn, so an event whose records the rotation split is still one event.
  */
 export class AuditParser {
   readonly limits: ParserLimits;
@@ -65,12 +75,17 @@ export class AuditParser {
     formats: new Set(),
   };
   private readonly splitter: LineSplitter;
-  private readonly assembler: EventAssembler;
+  private readonly options: ParserOptions;
   private out: ParseOutput = { events: [], malformed: [] };
+  private givenUp = false;
 
-  constructor(limits: Partial<ParserLimits> = {}) {
+  constructor(
+    limits: Partial<ParserLimits> = {},
+    options: Partial<ParserOptions> = {},
+    private readonly assembler = new EventAssembler({ ...DEFAULT_LIMITS, ...limits }),
+  ) {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
-    this.assembler = new EventAssembler(this.limits);
+    this.options = { maxLinesBeforeRecord: Number.POSITIVE_INFINITY, ...options };
     this.splitter = new LineSplitter(
       this.limits.maxLineBytes,
       ({ text, line, offset }) => this.onLine(text, line, offset),
@@ -97,6 +112,29 @@ export class AuditParser {
     return this.take();
   }
 
+  /** Ends this file's input (its last line) and leaves its open events open, for `nextFile()`. */
+  endInput(): ParseOutput {
+    this.splitter.end();
+    return this.take();
+  }
+
+  /** A parser for the file that follows this one in the log: the events still open go on in it. */
+  nextFile(): AuditParser {
+    this.assembler.carryOver();
+    return new AuditParser(this.limits, this.options, this.assembler);
+  }
+
+  /** Completes the events still open, after the last file's `endInput()`. */
+  flush(): ParseOutput {
+    this.assembler.flush(this.out.events);
+    return this.take();
+  }
+
+  /** Events waiting for more records, oldest first. */
+  openEvents(): AuditEvent[] {
+    return this.assembler.openEvents();
+  }
+
   private take(): ParseOutput {
     const out = this.out;
     this.stats.events += out.events.length;
@@ -105,12 +143,14 @@ export class AuditParser {
   }
 
   private onLine(text: string, line: number, offset: number): void {
+    if (this.givenUp) return;
     this.stats.lines++;
     if (!hasGluedRecords(text)) this.onRecordText(text, line, offset);
     else for (const part of splitGluedRecords(text)) this.onRecordText(part, line, offset);
   }
 
   private onRecordText(text: string, line: number, offset: number): void {
+    if (this.givenUp) return;
     const result = parseLine(text, line, offset, this.limits.maxFieldsPerRecord);
     if (result.kind === "skip") return;
     if (result.kind === "malformed") {
@@ -139,9 +179,13 @@ export class AuditParser {
   }
 
   private addMalformed(entry: Malformed): void {
+    if (this.givenUp) return;
     this.stats.lines += entry.code === "line-too-long" ? 1 : 0;
     this.stats.malformed++;
-    if (this.stats.records === 0) this.stats.malformedBeforeRecords++;
+    if (this.stats.records === 0) {
+      this.stats.malformedBeforeRecords++;
+      if (this.stats.malformedBeforeRecords >= this.options.maxLinesBeforeRecord) this.givenUp = true;
+    }
     this.out.malformed.push(entry);
   }
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -80,7 +80,7 @@ describe("counts kept at ingest, with overlapping files", () => {
   });
 });
 
-describe("rows derived from events, with overlapping files", () => {
+describe("rows derived from events, with overlapping or rotated files", () => {
   // Each table's rows, and those whose event is not stored (derived from an event skipped as a
   // duplicate: the event's rows may reach the writer a batch before the event itself).
   const derivedRows = (dataset: number | null) => {
@@ -157,6 +157,95 @@ describe("rows derived from events, with overlapping files", () => {
     expect(referenceTree.execs.filter((link) => !link.includes("<- -")).length).toBeGreaterThan(1000);
     expect(processTree(added.dataset)).toEqual(referenceTree);
     expect(processTree(both.dataset)).toEqual(referenceTree);
+  });
+
+  /** Every event as stored, told by content (ids, files and lines differ between datasets), sorted. */
+  const eventRows = (dataset: number | null) =>
+    store.db
+      .prepare<[number], { row: string }>(
+        `SELECT json_array(node, time_ms, serial, types, record_count, syscall, success, pid, ppid, auid,
+           ses, comm, exe, keys, actor, action, object, result, raw_length) AS row
+         FROM events WHERE dataset_id = ?`,
+      )
+      .all(dataset ?? 0)
+      .map((r) => r.row)
+      .sort();
+
+  it("keeps an event whose records a rotation split between two files whole, as the whole log gives it", async () => {
+    const { chunks } = createGenerator({ seed: 5, targetBytes: 3_000_000, node: "web01" });
+    const lines = [...chunks].join("").trimEnd().split("\n");
+    const stamp = (line: string | undefined) => line?.match(/msg=audit\(([^)]*)\)/)?.[1];
+    // Cut where an exec's SYSCALL record ends a file and its EXECVE record begins the next, as
+    // auditd's rotation does when it falls between an event's records.
+    const cutNear = (share: number) => {
+      for (let i = Math.floor(lines.length * share); i < lines.length; i++) {
+        if (lines[i - 1]?.includes("syscall=59") && lines[i]?.includes(" type=EXECVE ")) {
+          if (stamp(lines[i - 1]) === stamp(lines[i])) return i;
+        }
+      }
+      throw new Error("no exec to cut at");
+    };
+    const cuts = [0, cutNear(1 / 3), cutNear(2 / 3), lines.length];
+    const rotated = path.join(dir, "rotated");
+    mkdirSync(rotated, { recursive: true });
+    // Oldest first: audit.log.2, audit.log.1, then the live audit.log.
+    ["audit.log.2", "audit.log.1", "audit.log"].forEach((name, i) => {
+      writeFileSync(path.join(rotated, name), `${lines.slice(cuts[i], cuts[i + 1]).join("\n")}\n`, "latin1");
+    });
+    const whole = path.join(dir, "rotated-whole.log");
+    writeFileSync(whole, `${lines.join("\n")}\n`, "latin1");
+
+    const refId = (await ingest(expandSources([whole]), { db: store.db })).dataset;
+    const result = await ingest(expandSources([rotated]), { db: store.db });
+    expect(result.status).toBe("ready");
+    expect(eventRows(result.dataset)).toEqual(eventRows(refId));
+    expect(derivedRows(result.dataset)).toEqual({ ...derivedRows(refId), orphans: 0 });
+    expect(processTree(result.dataset)).toEqual(processTree(refId));
+    // The split exec has its arguments (they were in the second file).
+    const argv = (dataset: number | null, at: number) =>
+      store.db
+        .prepare<[number, number], { argv: string | null }>(
+          `SELECT p.argv FROM processes p JOIN events e ON e.id = p.event_id
+           WHERE p.dataset_id = ? AND e.serial = ?`,
+        )
+        .get(dataset ?? 0, Number(stamp(lines[at])?.split(":")[1]))?.argv;
+    expect(argv(result.dataset, cuts[1] as number)).toBeTruthy();
+    expect(argv(result.dataset, cuts[1] as number)).toBe(argv(refId, cuts[1] as number));
+    // Each event is counted, and stored, with the file it began in.
+    const perFile = store.db
+      .prepare<[number], { path: string; events: number; stored: number }>(
+        `SELECT f.path, f.events, (SELECT count(*) FROM events e WHERE e.file_id = f.id) AS stored
+         FROM source_files f WHERE f.dataset_id = ? ORDER BY f.id`,
+      )
+      .all(result.dataset as number);
+    expect(perFile.map((f) => f.events)).toEqual(perFile.map((f) => f.stored));
+    expect(result.files.map((f) => f.events)).toEqual(perFile.map((f) => f.events));
+    expect(result.events).toBe(eventRows(refId).length);
+  });
+
+  it("lets no record of a file refused as not a log into the events of the files around it", async () => {
+    const { chunks } = createGenerator({ seed: 6, targetBytes: 200_000, node: "web01" });
+    const lines = [...chunks].join("").trimEnd().split("\n");
+    const cut = lines.findIndex((line, i) => i > lines.length / 2 && line.includes(" type=EXECVE "));
+    const part = (name: string, text: string[]) => {
+      const file = path.join(dir, name);
+      writeFileSync(file, `${text.join("\n")}\n`, "latin1");
+      return file;
+    };
+    // Records after the first 1000 lines of text: the file is not an audit log, and none of it
+    // may reach the event left open by the file before.
+    const notes = Array.from({ length: 1000 }, (_, i) => `note ${i}`);
+    const stray = `${lines[cut - 1]?.replace(/syscall=59/, "syscall=2")}`;
+    const whole = part("refused-whole.log", lines);
+    const files = [
+      part("refused-a.log", lines.slice(0, cut)),
+      part("refused-b.log", [...notes, stray, lines[cut] as string]),
+      part("refused-c.log", lines.slice(cut)),
+    ];
+    const refId = (await ingest(expandSources([whole]), { db: store.db })).dataset;
+    const result = await ingest(expandSources(files), { db: store.db });
+    expect(result.files.map((f) => f.refused !== null)).toEqual([false, true, false]);
+    expect(eventRows(result.dataset)).toEqual(eventRows(refId));
   });
 });
 

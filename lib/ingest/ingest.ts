@@ -139,7 +139,7 @@ class Replies {
  * Drives sources through the parser into the store: one code path for the CLI, the upload
  * route and the tests. Parsing runs in a worker thread while this thread writes; memory stays
  * bounded whatever the input size. The dataset turns `ready` in the same transaction as its
- * last rows (the derived sessions); a failure or a cancel marks it `failed` or `cancelled`.
+ * last rows (the events the last file left open, the derived sessions); a failure or a cancel marks it `failed` or `cancelled`.
  */
 export async function ingest(
   sources: Source[] | AsyncIterable<Source>,
@@ -253,7 +253,7 @@ export async function ingest(
         return message.stats;
       case "refused":
         return REFUSALS[message.reason];
-      case "sessions":
+      case "finish":
         return null;
     }
   };
@@ -407,20 +407,21 @@ export async function ingest(
     const target = open();
     target.channel.send({ kind: "finish" });
     let message = await replies.next();
-    while (message.kind !== "sessions") message = await replies.next();
-    const { sessions } = message;
-    const previous = db
-      .prepare<[number], { summary: string | null }>(`SELECT summary FROM datasets WHERE id = ?`)
-      .get(datasetId)?.summary;
-    const summary = mergeSummaries(
-      previous ? (JSON.parse(previous) as DatasetSummary) : null,
-      target.writer.summary.toJSON(),
-    );
+    while (message.kind !== "finish") message = await replies.next();
+    const { batch, sessions } = message;
     const id = datasetId;
-    // The derived sessions and the ready mark commit together, durably.
+    // The last rows and the ready mark commit together, durably.
     db.pragma("synchronous = FULL");
     try {
       db.transaction(() => {
+        target.writer.writeBatch(batch);
+        const previous = db
+          .prepare<[number], { summary: string | null }>(`SELECT summary FROM datasets WHERE id = ?`)
+          .get(id)?.summary;
+        const summary = mergeSummaries(
+          previous ? (JSON.parse(previous) as DatasetSummary) : null,
+          target.writer.summary.toJSON(),
+        );
         const ranges = markedRanges(db, id);
         if (ranges && target.writer.skippedEvents) dropRowsOfSkippedEvents(db, ranges);
         if (ranges) linkToEarlierParents(db, ranges);
@@ -441,7 +442,7 @@ export async function ingest(
              status = 'ready', error = NULL, owner_pid = NULL, ingest_marks = NULL, updated_at = @now
            WHERE id = @id`,
         ).run({
-          id: datasetId,
+          id,
           records: target.writer.added.records,
           name: options.name === undefined && options.dataset === undefined ? datasetNameOf(nameFrom) : null,
           interpreted: formats.has("interpreted") ? 1 : 0,

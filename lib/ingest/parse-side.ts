@@ -1,5 +1,5 @@
 import { AuditParser } from "../audit/parser";
-import type { LineFormat, ParserLimits } from "../audit/types";
+import type { AuditEvent, LineFormat, ParserLimits } from "../audit/types";
 import type { SessionRow } from "../derive/derived-tables";
 import { BatchBuilder, type BuilderStart } from "./batch-builder";
 import type { WriteBatch } from "./write-batch";
@@ -69,7 +69,8 @@ export type ParseMessage =
   | { kind: "read"; bytes: number; lines: number }
   | { kind: "refused"; reason: Refusal }
   | { kind: "file-done"; batch: WriteBatch; stats: FileStats }
-  | { kind: "sessions"; sessions: SessionRow[] };
+  /** The events still open when the last file ended, and the sessions: the ingest's last rows. */
+  | { kind: "finish"; batch: WriteBatch; sessions: SessionRow[] };
 
 /** What the reading side sends, in order: per file `start-file`, `chunk`s, `end-file`; then `finish`. */
 export type ReadMessage =
@@ -88,8 +89,17 @@ export interface ParseSideOptions extends BuilderStart {
  */
 export class ParseSide {
   private readonly builder: BatchBuilder;
+  /** The file being read; null once it ended or was refused. */
   private parser: AuditParser | null = null;
+  /**
+   * The last file's parser, whose open events go on in the next file's: a rotation can fall
+   * between the records of one event.
+   */
+  private previous: AuditParser | null = null;
+  /** Events left open when their file ended, with the file they began in (their row's file). */
+  private readonly carried = new Map<AuditEvent, number>();
   private fileId = 0;
+  private fileEvents = 0;
   private sniffed = false;
   private refused = false;
   private nulInHead = false;
@@ -104,8 +114,12 @@ export class ParseSide {
   handle(message: ReadMessage, reply: (message: ParseMessage) => void): void {
     switch (message.kind) {
       case "start-file":
-        this.parser = new AuditParser(this.options.limits);
+        this.parser =
+          this.previous?.nextFile() ??
+          new AuditParser(this.options.limits, { maxLinesBeforeRecord: SNIFF_LINES });
+        this.previous = this.parser;
         this.fileId = message.fileId;
+        this.fileEvents = 0;
         this.sniffed = false;
         this.refused = false;
         this.nulInHead = false;
@@ -119,7 +133,8 @@ export class ParseSide {
         this.endFile(reply);
         return;
       case "finish":
-        reply({ kind: "sessions", sessions: this.builder.sessions() });
+        if (this.previous) this.take(this.previous.flush());
+        reply({ kind: "finish", batch: this.builder.take(true), sessions: this.builder.sessions() });
         return;
     }
   }
@@ -171,7 +186,7 @@ export class ParseSide {
   private endFile(reply: (message: ParseMessage) => void): void {
     const parser = this.parser;
     if (!parser || this.refused) return;
-    this.take(parser.end());
+    this.take(parser.endInput());
     if (parser.stats.records === 0) {
       this.refuse(
         parser.stats.bytes === 0 ? "empty" : parser.stats.malformed === 0 ? "blank" : this.notALog(),
@@ -179,14 +194,19 @@ export class ParseSide {
       );
       return;
     }
-    const { lines, records, events, malformed, formats } = parser.stats;
+    for (const event of parser.openEvents()) {
+      if (this.carried.has(event)) continue;
+      this.carried.set(event, this.fileId);
+      this.countEvent(event.sec * 1000 + event.ms);
+    }
+    const { lines, records, malformed, formats } = parser.stats;
     reply({
       kind: "file-done",
       batch: this.builder.take(true),
       stats: {
         lines,
         records,
-        events,
+        events: this.fileEvents,
         malformed,
         firstMs: this.firstMs,
         lastMs: this.lastMs,
@@ -198,11 +218,21 @@ export class ParseSide {
 
   private take(out: ReturnType<AuditParser["push"]>): void {
     for (const event of out.events) {
-      const timeMs = this.builder.addEvent(event, this.fileId);
-      if (this.firstMs === null || timeMs < this.firstMs) this.firstMs = timeMs;
-      if (this.lastMs === null || timeMs > this.lastMs) this.lastMs = timeMs;
+      const beganIn = this.carried.get(event);
+      if (beganIn === undefined) this.countEvent(this.builder.addEvent(event, this.fileId));
+      else {
+        // Counted with the file it began in, when that file ended.
+        this.carried.delete(event);
+        this.builder.addEvent(event, beganIn);
+      }
     }
     for (const entry of out.malformed) this.builder.addMalformed(entry, this.fileId);
+  }
+
+  private countEvent(timeMs: number): void {
+    this.fileEvents++;
+    if (this.firstMs === null || timeMs < this.firstMs) this.firstMs = timeMs;
+    if (this.lastMs === null || timeMs > this.lastMs) this.lastMs = timeMs;
   }
 
   private takeBytes(): number {

@@ -7,7 +7,7 @@ if (!port) throw new Error("parse-worker must run as a worker thread");
 const side = new ParseSide(workerData as ParseSideOptions);
 
 function transferables(message: ParseMessage): ArrayBuffer[] {
-  if (message.kind !== "batch" && message.kind !== "file-done") return [];
+  if (message.kind !== "batch" && message.kind !== "file-done" && message.kind !== "finish") return [];
   return message.batch.blocks.map((block) => block.data.buffer as ArrayBuffer);
 }
 
