@@ -1,6 +1,14 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PassThrough, Readable } from "node:stream";
@@ -18,7 +26,7 @@ import {
   corpusPath,
   readCorpus,
 } from "../testing/corpus";
-import { ingest } from "./ingest";
+import { type IngestProgress, ingest } from "./ingest";
 import { expandSources } from "./sources";
 
 const dir = mkdtempSync(path.join(tmpdir(), "auditscope-ingest-"));
@@ -151,6 +159,28 @@ describe.skipIf(!corpusAvailable)("ingest into a real database", () => {
       .prepare<[number], { id: number }>(`SELECT id FROM events WHERE dataset_id = ? AND serial = 10`)
       .get(result.dataset as number)?.id as number;
     expect((readEventRaw(db, id) as Buffer).toString("latin1")).toContain("proctitle=6C73");
+  });
+
+  it("counts the bytes of a log written to while it was listed and read", async () => {
+    const file = path.join(dir, "growing.log");
+    const line = (serial: number) =>
+      `type=USER_CMD msg=audit(1700000000.000:${serial}): pid=8 uid=0 auid=1000 ses=1 msg='cwd="/" cmd=6C73 exe="/usr/bin/sudo" terminal=pts/0 res=success'\n`;
+    writeFileSync(file, line(1));
+    const sources = expandSources([file]);
+    appendFileSync(file, line(2));
+    const progress: IngestProgress[] = [];
+    const result = await ingest(sources, { db, onProgress: (p) => progress.push(p) });
+    expect(result).toMatchObject({ status: "ready", events: 2, bytes: statSync(file).size });
+    expect(progress.at(-1)).toMatchObject({
+      bytesRead: statSync(file).size,
+      bytesTotal: statSync(file).size,
+    });
+    const sizes = db
+      .prepare<[number], { file: number; dataset: number }>(
+        `SELECT f.size AS file, d.bytes AS dataset FROM source_files f JOIN datasets d ON d.id = f.dataset_id WHERE d.id = ?`,
+      )
+      .get(result.dataset as number);
+    expect(sizes).toEqual({ file: statSync(file).size, dataset: statSync(file).size });
   });
 
   it("refuses a binary stream without reading it to the end (a disk image with no newlines)", async () => {

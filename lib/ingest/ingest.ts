@@ -205,7 +205,8 @@ export async function ingest(
       fileIndex,
       files: listed?.length ?? fileIndex + 1,
       bytesRead,
-      bytesTotal,
+      // A log still being written is read past its listed size.
+      bytesTotal: bytesTotal === null ? null : Math.max(bytesTotal, bytesRead),
       lines: doneLines,
       events: doneEvents,
     });
@@ -283,6 +284,7 @@ export async function ingest(
     }
     // The file row exists before its events (they point at it); a refused file's row is removed.
     const target = open();
+    // Its size as listed until it is read: then what was read, if more (a log still being written).
     const fileId = Number(
       db
         .prepare(
@@ -379,7 +381,7 @@ export async function ingest(
       sha = `${sha}:${fileId}`;
     }
     db.prepare(
-      `UPDATE source_files SET sha256 = ?, size = coalesce(size, ?), lines = ?, records = ?, events = ?, malformed = ?,
+      `UPDATE source_files SET sha256 = ?, size = max(coalesce(size, 0), ?), lines = ?, records = ?, events = ?, malformed = ?,
        first_ms = ?, last_ms = ? WHERE id = ?`,
     ).run(
       sha,
