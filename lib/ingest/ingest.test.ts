@@ -255,6 +255,19 @@ describe.skipIf(!corpusAvailable)("ingest into a real database", () => {
       `${bzip2} is not an audit log (it is bzip2-compressed, and only gzip is read: bunzip2 it first)`,
       null,
     ]);
+    // Its bytes one at a time (a slow upload): the magic is looked for across chunks.
+    const bytes = readFileSync(bzip2);
+    async function* oneByOne() {
+      for (const byte of bytes) {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        yield Buffer.of(byte);
+      }
+    }
+    const trickle = Readable.from(oneByOne());
+    const streamed = await ingest(expandSources(["-"], trickle), { db });
+    expect(streamed.files.map((f) => f.refused)).toEqual([
+      "- is not an audit log (it is bzip2-compressed, and only gzip is read: bunzip2 it first)",
+    ]);
   });
 
   it("looks for a record in the first 1000 non-empty lines, however the file is read", async () => {

@@ -44,6 +44,9 @@ const BINARY_HEAD = 4096;
 /** How far a file with a NUL in its head is read for an audit record before it is refused as binary. */
 const BINARY_SNIFF_BYTES = 1024 * 1024;
 
+/** The longest magic of OTHER_COMPRESSIONS: how much of a file's head is kept to look for them. */
+const MAGIC_BYTES = Math.max(...OTHER_COMPRESSIONS.map(({ magic }) => magic.length));
+
 /** Another compression's name when the file begins with its magic bytes. */
 function otherCompression(head: Uint8Array): Refusal | null {
   const found = OTHER_COMPRESSIONS.find(({ magic }) =>
@@ -103,6 +106,8 @@ export class ParseSide {
   private sniffed = false;
   private refused = false;
   private nulInHead = false;
+  /** The file's first MAGIC_BYTES bytes, gathered across chunks (an upload's may be tiny). */
+  private head = new Uint8Array();
   private firstMs: number | null = null;
   private lastMs: number | null = null;
   private bytesSinceReply = 0;
@@ -123,6 +128,7 @@ export class ParseSide {
         this.sniffed = false;
         this.refused = false;
         this.nulInHead = false;
+        this.head = new Uint8Array();
         this.firstMs = null;
         this.lastMs = null;
         return;
@@ -143,8 +149,9 @@ export class ParseSide {
     const parser = this.parser;
     if (!parser || this.refused) return;
     const before = parser.stats.bytes;
-    if (before === 0) {
-      const refusal = otherCompression(data);
+    if (this.head.length < MAGIC_BYTES) {
+      this.head = Buffer.concat([this.head, data.subarray(0, MAGIC_BYTES - this.head.length)]);
+      const refusal = otherCompression(this.head);
       if (refusal) {
         this.refuse(refusal, reply);
         return;
