@@ -7,8 +7,11 @@ interface OpenEvent {
   lastSeq: number;
   /** Bytes of its records' raw lines. */
   bytes: number;
-  /** Open when its file ended: its next records may be in the next file. */
-  carried: boolean;
+  /**
+   * How many records it held when its file ended (its next ones may be in the next file); 0 when
+   * it began in this file.
+   */
+  carried: number;
 }
 
 // An event is left open until at least this many records of other events have followed its last
@@ -27,6 +30,15 @@ function belongsTo(record: AuditRecord, event: AuditEvent): boolean {
     record.ms === event.ms &&
     (record.node ?? "") === (event.node ?? "")
   );
+}
+
+/**
+ * Whether the record repeats one the event held when its file ended. Only those: one event may
+ * hold identical records (two AVC_PATH alike), and a rotation can fall between them.
+ */
+function carriedAgain(open: OpenEvent, record: AuditRecord): boolean {
+  for (let i = 0; i < open.carried; i++) if (open.event.records[i]?.raw === record.raw) return true;
+  return false;
 }
 
 /**
@@ -68,7 +80,7 @@ export class EventAssembler {
       key = eventKey(record);
       open = this.open.get(key);
     }
-    if (open?.carried && open.event.records.some((held) => held.raw === record.raw)) {
+    if (open && open.carried > 0 && carriedAgain(open, record)) {
       // The file before ended in this event and this file holds it again: an overlapping copy, not
       // a rotation. The copy is an event of its own, which the store finds it already has.
       this.complete(open, done);
@@ -81,7 +93,7 @@ export class EventAssembler {
         event: { node: record.node, sec: record.sec, ms: record.ms, serial: record.serial, records: [] },
         lastSeq: this.seq,
         bytes: 0,
-        carried: false,
+        carried: 0,
       };
       this.open.set(key, open);
       this.last = open;
@@ -112,7 +124,7 @@ export class EventAssembler {
 
   /** The input ended and the next file's records follow: the open events may go on in them. */
   carryOver(): void {
-    for (const open of this.open.values()) open.carried = true;
+    for (const open of this.open.values()) open.carried = open.event.records.length;
   }
 
   openEvents(): AuditEvent[] {

@@ -97,6 +97,25 @@ describe("AuditParser edge cases", () => {
     expect(second.stats).toMatchObject({ lines: 3, records: 3 });
   });
 
+  it("keeps records alike within one event when a rotation fell before them (two AVC_PATH alike)", () => {
+    const first = new AuditParser();
+    first.push(Buffer.from(line(1)));
+    first.endInput();
+    const second = first.nextFile();
+    const out = second.push(Buffer.from(line(1, 1000, "AVC_PATH") + line(1, 1000, "AVC_PATH")));
+    const events = [...out.events, ...second.endInput().events, ...second.flush().events];
+    expect(events.map((e) => e.records.map((r) => r.type).join(","))).toEqual(["SYSCALL,AVC_PATH,AVC_PATH"]);
+  });
+
+  it("takes a record refused as too many for its event for a record, not for a line of another text", () => {
+    const parser = new AuditParser({ maxRecordsPerEvent: 1 }, { maxLinesBeforeRecord: 1 });
+    parser.push(Buffer.from(line(1) + line(1, 1000, "PATH")));
+    const next = parser.nextFile();
+    const out = next.push(Buffer.from(line(1, 1000, "CWD") + line(2)));
+    expect(out.malformed.map((m) => m.code)).toEqual(["event-too-large"]);
+    expect(next.stats).toMatchObject({ records: 1, sawRecord: true, malformedBeforeRecords: 0 });
+  });
+
   it("gives up on an input with no record in its first lines, and keeps nothing after them", () => {
     const parser = new AuditParser({}, { maxLinesBeforeRecord: 3 });
     const out = parser.push(Buffer.from(`a\nb\nc\n${line(1)}`));

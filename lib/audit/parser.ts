@@ -25,6 +25,11 @@ export interface ParseStats {
   malformed: number;
   /** Malformed lines before the first record: non-empty lines that were not audit records. */
   malformedBeforeRecords: number;
+  /**
+   * Whether a line was an audit record, even one refused as too many for its event (the rest of
+   * an event the file before began): the input is a log.
+   */
+  sawRecord: boolean;
   formats: Set<LineFormat>;
 }
 
@@ -72,6 +77,7 @@ export class AuditParser {
     events: 0,
     malformed: 0,
     malformedBeforeRecords: 0,
+    sawRecord: false,
     formats: new Set(),
   };
   private readonly splitter: LineSplitter;
@@ -164,6 +170,7 @@ export class AuditParser {
       return;
     }
     const { record } = result;
+    this.stats.sawRecord = true;
     if (!this.assembler.add(record, this.out.events)) {
       this.addMalformed({
         code: "event-too-large",
@@ -182,7 +189,7 @@ export class AuditParser {
     if (this.givenUp) return;
     this.stats.lines += entry.code === "line-too-long" ? 1 : 0;
     this.stats.malformed++;
-    if (this.stats.records === 0) {
+    if (!this.stats.sawRecord) {
       this.stats.malformedBeforeRecords++;
       if (this.stats.malformedBeforeRecords >= this.options.maxLinesBeforeRecord) this.givenUp = true;
     }

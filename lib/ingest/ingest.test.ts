@@ -183,6 +183,32 @@ describe.skipIf(!corpusAvailable)("ingest into a real database", () => {
     expect(sizes).toEqual({ file: statSync(file).size, dataset: statSync(file).size });
   });
 
+  it("loses no event when a file holds only the rest of an event too large to take it", async () => {
+    const record = (type: string, sec: number, serial: number) =>
+      `type=${type} msg=audit(${sec}.000:${serial}): pid=1\n`;
+    // Event 2 is full (2 records) when its file ends; the next file holds only one more of its records.
+    const first = path.join(dir, "full.log.1");
+    const events = Array.from({ length: 40 }, (_, i) => record("USER_START", 300, 10 + i)).join("");
+    writeFileSync(
+      first,
+      `${record("USER_LOGIN", 100, 1)}${record("SYSCALL", 200, 2)}${record("PATH", 200, 2)}${events}`,
+    );
+    const second = path.join(dir, "full.log");
+    writeFileSync(second, record("CWD", 200, 2));
+    for (const worker of [true, false]) {
+      const result = await ingest(expandSources([first, second]), {
+        db,
+        worker,
+        limits: { maxRecordsPerEvent: 2 },
+      });
+      expect(result.files.map((f) => [f.events, f.malformed, f.refused])).toEqual([
+        [42, 0, null],
+        [0, 1, null],
+      ]);
+      expect(result.events).toBe(42);
+    }
+  });
+
   it("refuses a binary stream without reading it to the end (a disk image with no newlines)", async () => {
     async function* zeroes() {
       for (;;) yield Buffer.alloc(64 * 1024);

@@ -165,12 +165,12 @@ export class ParseSide {
       // Counted in lines, not chunks: a chunk may run past the first SNIFF_LINES lines.
       // A binary file may hold few newlines (a disk image): its lines are not counted to the end.
       const binaryEnough =
-        this.nulInHead && parser.stats.records === 0 && parser.stats.bytes >= BINARY_SNIFF_BYTES;
+        this.nulInHead && !parser.stats.sawRecord && parser.stats.bytes >= BINARY_SNIFF_BYTES;
       if (parser.stats.malformedBeforeRecords >= SNIFF_LINES || binaryEnough) {
         this.refuse(this.notALog(), reply);
         return;
       }
-      if (parser.stats.records > 0) this.sniffed = true;
+      if (parser.stats.sawRecord) this.sniffed = true;
     }
     // Until the file is known to be an audit log, nothing of it goes to the writer.
     if (!this.sniffed) {
@@ -194,7 +194,7 @@ export class ParseSide {
     const parser = this.parser;
     if (!parser || this.refused) return;
     this.take(parser.endInput());
-    if (parser.stats.records === 0) {
+    if (!parser.stats.sawRecord) {
       this.refuse(
         parser.stats.bytes === 0 ? "empty" : parser.stats.malformed === 0 ? "blank" : this.notALog(),
         reply,
@@ -256,6 +256,7 @@ export class ParseSide {
   private refuse(reason: Refusal, reply: (message: ParseMessage) => void): void {
     this.refused = true;
     this.parser = null;
+    // Only its malformed lines are pending: with no record read, it completed no event.
     this.builder.take(true);
     reply({ kind: "refused", reason });
   }
