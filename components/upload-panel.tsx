@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { type DragEvent, useCallback, useEffect, useRef, useState } from "react";
 import { formatBytes } from "@/lib/format/numbers";
 import type { IngestJob } from "@/lib/ingest/jobs";
+import { rotatedOldestFirst } from "@/lib/ingest/rotation-order";
 
 interface DatasetChoice {
   id: number;
@@ -85,7 +86,9 @@ export function UploadPanel({ datasets }: { datasets: DatasetChoice[] }) {
   }, [jobId, running, router]);
 
   const addFiles = useCallback((list: FileList | null) => {
-    if (list) setFiles((current) => [...current, ...Array.from(list)]);
+    // Sent (and listed) in this order: a rotated log's files oldest first, as the server reads them.
+    if (list)
+      setFiles((current) => rotatedOldestFirst([...current, ...Array.from(list)], (file) => file.name));
     setOutcome(null);
   }, []);
 

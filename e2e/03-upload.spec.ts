@@ -72,6 +72,44 @@ test("a log with unreadable lines goes in, and the lines are listed, escaped", a
   await expect(page.locator("b", { hasText: "bold" })).toHaveCount(0);
 });
 
+test("a rotated log picked newest first is sent oldest first: an event the rotation split is whole", async ({
+  page,
+}) => {
+  const stamp = (n: number, serial: number) => `msg=audit(${1700000000 + n}.100:${serial}):`;
+  // audit.log.1 ends inside event 100 (an open of /etc/rotated-secret); audit.log holds its PATH.
+  const older = path.join(dir, "audit.log.1");
+  const earlier = (serial: number) =>
+    `type=USER_START ${stamp(-5, serial)} pid=1 uid=0 auid=1000 ses=3 msg='op=PAM:session_open acct="root" exe="/usr/sbin/cron" hostname=? addr=? terminal=cron res=success'\n`;
+  writeFileSync(
+    older,
+    `${earlier(98)}${earlier(99)}type=SYSCALL ${stamp(0, 100)} arch=c000003e syscall=2 success=yes exit=3 a0=1 a1=0 a2=0 a3=0 items=1 ppid=1 pid=42 auid=1000 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=3 comm="cat" exe="/usr/bin/cat" key=(null)\n`,
+  );
+  const newer = path.join(dir, "audit.log");
+  const later = Array.from(
+    { length: 40 },
+    (_, i) =>
+      `type=USER_START ${stamp(10, 101 + i)} pid=1 uid=0 auid=1000 ses=3 msg='op=PAM:session_open acct="root" exe="/usr/sbin/cron" hostname=? addr=? terminal=cron res=success'\n`,
+  ).join("");
+  writeFileSync(
+    newer,
+    `type=PATH ${stamp(0, 100)} item=0 name="/etc/rotated-secret" inode=1 dev=08:01 mode=0100600 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL\ntype=EOE ${stamp(0, 100)} \n${later}`,
+  );
+  await page.goto("/");
+  // A browser lists a folder's files by name: the live log first.
+  await page.getByLabel("Choose audit log files").setInputFiles([newer, older]);
+  await expect(page.getByRole("list", { name: "Files to upload" }).getByRole("listitem")).toHaveText([
+    /^audit\.log\.1 /,
+    /^audit\.log /,
+  ]);
+  await page.getByPlaceholder("the first file's name").fill("rotated upload");
+  await page.getByRole("button", { name: /^Upload/ }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Added 43 events" })).toBeVisible();
+  await page.getByRole("link", { name: "rotated upload" }).click();
+  await expect(page).toHaveURL(/\/datasets\/\d+$/);
+  await page.goto(`${new URL(page.url()).pathname}/reports/file`);
+  await expect(page.getByRole("row", { name: /\/etc\/rotated-secret/ })).toContainText("/usr/bin/cat");
+});
+
 test("a dataset can be renamed and deleted, with confirmation", async ({ page }) => {
   await upload(page, [path.join(corpus, "audit-userspace/test3.log")], "to delete");
   await expect(page.getByRole("status").filter({ hasText: "Added 8 events" })).toBeVisible();

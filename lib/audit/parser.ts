@@ -151,11 +151,14 @@ export class AuditParser {
   private onLine(text: string, line: number, offset: number): void {
     if (this.givenUp) return;
     this.stats.lines++;
-    if (!hasGluedRecords(text)) this.onRecordText(text, line, offset);
-    else for (const part of splitGluedRecords(text)) this.onRecordText(part, line, offset);
+    if (!hasGluedRecords(text)) this.onRecordText(text, line, offset, false);
+    else
+      splitGluedRecords(text).forEach((part, i) => {
+        this.onRecordText(part, line, offset, i > 0);
+      });
   }
 
-  private onRecordText(text: string, line: number, offset: number): void {
+  private onRecordText(text: string, line: number, offset: number, glued: boolean): void {
     if (this.givenUp) return;
     const result = parseLine(text, line, offset, this.limits.maxFieldsPerRecord);
     if (result.kind === "skip") return;
@@ -170,6 +173,7 @@ export class AuditParser {
       return;
     }
     const { record } = result;
+    if (glued) record.glued = true;
     this.stats.sawRecord = true;
     if (!this.assembler.add(record, this.out.events)) {
       this.addMalformed({

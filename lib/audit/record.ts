@@ -47,6 +47,7 @@ export class ParsedRecord implements AuditRecord {
   readonly raw: string;
   readonly line: number;
   readonly offset: number;
+  glued = false;
   private readonly bodyStart: number;
   private readonly bodyEnd: number;
   private readonly enrichedStart: number;

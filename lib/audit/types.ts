@@ -44,6 +44,8 @@ export interface AuditRecord {
   raw: string;
   line: number;
   offset: number;
+  /** Split off the line of the record before it (records glued onto one line): same line and offset. */
+  glued?: boolean;
 }
 
 /** Every record sharing one (node, stamp, serial). */

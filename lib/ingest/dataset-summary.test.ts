@@ -171,6 +171,18 @@ describe("rows derived from events, with overlapping or rotated files", () => {
       .map((r) => r.row)
       .sort();
 
+  /** aureport's rows of every event, told by content, sorted. */
+  const reportRows = (dataset: number | null) =>
+    store.db
+      .prepare<[number], { row: string }>(
+        `SELECT json_array(serial, time_ms, sub, variant, head, success, pid, syscall, loginuid, uid, session,
+           acct, hostname, terminal, exe, comm, file, key, files, keys, counts, listed, ranked) AS row
+         FROM report_events WHERE dataset_id = ?`,
+      )
+      .all(dataset ?? 0)
+      .map((r) => r.row)
+      .sort();
+
   it("keeps an event whose records a rotation split between two files whole, as the whole log gives it", async () => {
     const { chunks } = createGenerator({ seed: 5, targetBytes: 3_000_000, node: "web01" });
     const lines = [...chunks].join("").trimEnd().split("\n");
@@ -221,6 +233,16 @@ describe("rows derived from events, with overlapping or rotated files", () => {
     expect(perFile.map((f) => f.events)).toEqual(perFile.map((f) => f.stored));
     expect(result.files.map((f) => f.events)).toEqual(perFile.map((f) => f.events));
     expect(result.events).toBe(eventRows(refId).length);
+    expect(reportRows(result.dataset)).toEqual(reportRows(refId));
+    // Named one by one newest first, as a shell's audit.log* names them: read oldest first all the same.
+    const named = ["audit.log", "audit.log.1", "audit.log.2"].map((name) => path.join(rotated, name));
+    const byName = await ingest(expandSources(named), { db: store.db });
+    expect(byName.files.map((f) => path.basename(f.path))).toEqual([
+      "audit.log.2",
+      "audit.log.1",
+      "audit.log",
+    ]);
+    expect(eventRows(byName.dataset)).toEqual(eventRows(refId));
   });
 
   it("lets no record of a file refused as not a log into the events of the files around it", async () => {

@@ -8,7 +8,8 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import { expandSources, rotationOrder, type Source } from "./sources";
+import { rotatedOldestFirst, rotationOrder } from "./rotation-order";
+import { expandSources, type Source } from "./sources";
 
 const dir = mkdtempSync(path.join(tmpdir(), "auditscope-sources-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -25,6 +26,25 @@ function contentOf(source: Source | undefined): Promise<string> {
   if (!source || source.unreadable !== null) throw new Error(`not readable: ${source?.unreadable}`);
   return readAll(source.open());
 }
+
+describe("rotatedOldestFirst", () => {
+  it("puts the files of each rotated log oldest first in the places they held, the rest as given", () => {
+    const given = [
+      "b.log",
+      "/var/log/audit/audit.log",
+      "a.txt",
+      "/var/log/audit/audit.log.1",
+      "/var/log/audit/audit.log.2.gz",
+    ];
+    expect(rotatedOldestFirst(given, (name) => name)).toEqual([
+      "b.log",
+      "/var/log/audit/audit.log.2.gz",
+      "a.txt",
+      "/var/log/audit/audit.log.1",
+      "/var/log/audit/audit.log",
+    ]);
+  });
+});
 
 describe("rotationOrder", () => {
   it("puts rotated logs oldest first, the live log last", () => {

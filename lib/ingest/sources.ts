@@ -11,6 +11,7 @@ import {
 import path from "node:path";
 import { PassThrough, type Readable, Transform } from "node:stream";
 import { createGunzip, constants as zlibConstants } from "node:zlib";
+import { rotatedOldestFirst, rotationOrder } from "./rotation-order";
 
 export interface ReadableSource {
   /** As the user gave it (a file inside a given directory: the directory joined with its name). */
@@ -43,22 +44,6 @@ export interface UnreadableSource {
 }
 
 export type Source = ReadableSource | UnreadableSource;
-
-const ROTATED = /^(.*?)(?:\.(\d+))?(\.gz)?$/;
-
-/** Rotated logs oldest first: `audit.log.3`, `audit.log.2`, `audit.log.1`, `audit.log`. */
-export function rotationOrder(names: string[]): string[] {
-  const rank = (name: string) => {
-    const m = ROTATED.exec(name);
-    return { base: m?.[1] ?? name, n: m?.[2] === undefined ? -1 : Number(m[2]) };
-  };
-  return [...names].sort((a, b) => {
-    const ra = rank(a);
-    const rb = rank(b);
-    if (ra.base !== rb.base) return ra.base < rb.base ? -1 : 1;
-    return rb.n - ra.n;
-  });
-}
 
 /** zlib's errors about the data itself (`Z_BUF_ERROR`: cut short, `Z_DATA_ERROR`: corrupt), not about reading it. */
 function isBadCompressedData(error: NodeJS.ErrnoException): boolean {
@@ -260,12 +245,13 @@ function directorySources(given: string): Source[] {
 }
 
 /**
- * Files, directories of rotated logs (oldest first) and `-` for stdin, in the order given. A path
- * that cannot be read is an `UnreadableSource` in its place, saying why.
+ * Files, directories of rotated logs (oldest first) and `-` for stdin, in the order given but for
+ * the files of one rotated log, put oldest first. A path that cannot be read is an
+ * `UnreadableSource` in its place, saying why.
  */
 export function expandSources(paths: string[], stdin: Readable = process.stdin): Source[] {
   const sources: Source[] = [];
-  for (const given of paths) {
+  for (const given of rotatedOldestFirst(paths, (p) => p)) {
     if (given === "-") {
       sources.push({
         path: "-",

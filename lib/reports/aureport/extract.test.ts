@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseBuffer } from "../../audit/parser";
+import { AuditParser, parseBuffer } from "../../audit/parser";
 import { strtoul, unescapeHex } from "./c-text";
 import { extractItems, type RecordMessage } from "./extract";
 import { displayFile, fieldsOf } from "./fields";
@@ -55,6 +55,23 @@ describe("aureport's reading of events", () => {
         [8, []],
       ]),
     );
+  });
+
+  it("keeps records glued onto one line as that line's record, and a rotated file's first line apart", () => {
+    const syscall =
+      'type=SYSCALL msg=audit(1.100:7): arch=c000003e syscall=2 success=yes exit=3 a0=1 a1=2 a2=3 a3=4 items=1 ppid=1 pid=5 auid=1000 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=2 comm="cat" exe="/bin/cat" key=(null)';
+    const path = 'type=PATH msg=audit(1.100:7): item=0 name="/etc/shadow" nametype=NORMAL';
+    const glued = parseBuffer(Buffer.from(`${syscall} ${path}\n`)).events[0];
+    expect(aureportSubEvents(glued?.records ?? []).map((s) => s.length)).toEqual([1]);
+    // The same two records at line 1, offset 0 of two files of one rotated log: two lines.
+    const first = new AuditParser();
+    first.push(Buffer.from(`${syscall}\n`));
+    first.endInput();
+    const second = first.nextFile();
+    second.push(Buffer.from(`${path}\n`));
+    second.endInput();
+    const rotated = second.flush().events[0];
+    expect(aureportSubEvents(rotated?.records ?? []).map((s) => s.length)).toEqual([2]);
   });
 
   it("reads several keys from a hex list and counts `(null)` as no key", () => {

@@ -18,7 +18,9 @@ export function aureportSubEvents(records: readonly AuditRecord[]): RecordMessag
   let lastRecord: AuditRecord | null = null;
   let lastMessage: RecordMessage | null = null;
   for (const record of records) {
-    if (lastRecord !== null && lastRecord.line === record.line && lastRecord.offset === record.offset) {
+    // Its line's first record is the one before it in this event (not a record at the same line
+    // and offset of the file before, after a rotation).
+    if (record.glued && lastRecord?.line === record.line && lastRecord.offset === record.offset) {
       // Split off a glued line: part of the line's first record for aureport.
       if (lastMessage) {
         lastMessage.raw = `${lastMessage.raw} ${record.raw}`;
