@@ -6,6 +6,7 @@ import { UploadPanel } from "@/components/upload-panel";
 import { escapeInvisible } from "@/lib/format/escape";
 import { formatBytes } from "@/lib/format/numbers";
 import { listDatasets } from "@/lib/queries/list-datasets";
+import { displayText } from "@/lib/reports/output/display";
 import { getStore } from "@/lib/store/db";
 
 export default async function DatasetsPage() {
@@ -69,7 +70,7 @@ export default async function DatasetsPage() {
                   <span className={`status status-${dataset.status}`}>{dataset.status}</span>
                   {dataset.error ? <div className="muted small">{escapeInvisible(dataset.error)}</div> : null}
                 </td>
-                <td>{dataset.nodes.length > 0 ? dataset.nodes.map(escapeInvisible).join(", ") : "—"}</td>
+                <td>{dataset.nodes.length > 0 ? dataset.nodes.map(displayText).join(", ") : "—"}</td>
                 <td>
                   {dataset.firstMs !== null && dataset.lastMs !== null ? (
                     <>

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { escapeInvisible } from "@/lib/format/escape";
 import type { ReportQuery } from "@/lib/http/report-params";
 import { TIME_KEYWORDS } from "@/lib/reports";
+import { displayText } from "@/lib/reports/output/display";
 import { TimeText } from "./time-zone";
 
 /**
@@ -61,7 +62,7 @@ export function ReportFilters({
             <option value="">all</option>
             {nodes.map((node) => (
               <option key={node} value={node}>
-                {escapeInvisible(node)}
+                {displayText(node)}
               </option>
             ))}
           </select>

@@ -110,6 +110,30 @@ test("a rotated log picked newest first is sent oldest first: an event the rotat
   await expect(page.getByRole("row", { name: /\/etc\/rotated-secret/ })).toContainText("/usr/bin/cat");
 });
 
+test("a host name and an executable written in UTF-8 read as text on every page", async ({ page }) => {
+  const log = path.join(dir, "utf8-names.log");
+  const stamp = "msg=audit(1700000000.100:2):";
+  writeFileSync(
+    log,
+    Buffer.from(
+      `node=héllo type=SYSCALL ${stamp} arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=0 a2=0 a3=0 items=0 ppid=1 pid=42 auid=1000 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=3 comm="x" exe="/tmp/été" key=(null)\nnode=héllo type=EOE ${stamp} \n`,
+      "utf8",
+    ),
+  );
+  await upload(page, [log], "utf8 names");
+  await expect(page.getByRole("status").filter({ hasText: "Added 1 event" })).toBeVisible();
+  await expect(page.getByRole("row", { name: /utf8 names/ })).toContainText("héllo");
+  await page.getByRole("link", { name: "utf8 names" }).click();
+  await expect(page.getByRole("region", { name: "Executables" })).toContainText("/tmp/été");
+  await expect(page.getByRole("region", { name: "Hosts" })).toContainText("héllo");
+  await expect(page.locator(".page-title")).toContainText("héllo ·");
+  await page.getByRole("region", { name: "Hosts" }).getByRole("link", { name: "héllo" }).click();
+  await expect(page.getByRole("combobox", { name: "Node" })).toHaveValue("hÃ©llo");
+  await expect(
+    page.getByRole("combobox", { name: "Node" }).getByRole("option", { name: "héllo" }),
+  ).toHaveCount(1);
+});
+
 test("a dataset can be renamed and deleted, with confirmation", async ({ page }) => {
   await upload(page, [path.join(corpus, "audit-userspace/test3.log")], "to delete");
   await expect(page.getByRole("status").filter({ hasText: "Added 8 events" })).toBeVisible();

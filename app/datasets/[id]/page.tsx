@@ -19,11 +19,14 @@ function TopTable({
   title,
   items,
   href,
+  label = (item) => escapeInvisible(item.value),
 }: {
   title: string;
   items: TopItem[];
   /** Where an item leads (the report that ranks or lists it). */
   href: (item: TopItem) => string;
+  /** How it reads: values are text, but for host names, kept as the log's bytes. */
+  label?: (item: TopItem) => string;
 }) {
   return (
     <section className="top-table" aria-label={title}>
@@ -36,7 +39,7 @@ function TopTable({
             {items.map((item) => (
               <tr key={item.value}>
                 <td className="mono">
-                  <Link href={href(item)}>{displayText(item.value)}</Link>
+                  <Link href={href(item)}>{label(item)}</Link>
                 </td>
                 <td className="num">{item.count.toLocaleString("en-US")}</td>
               </tr>
@@ -69,7 +72,7 @@ export default async function DatasetPage({ params }: { params: Promise<{ id: st
         <h1>{escapeInvisible(dataset.name)}</h1>
         <p className="muted">
           <span className={`status status-${dataset.status}`}>{dataset.status}</span>{" "}
-          {dataset.nodes.length > 0 ? `${dataset.nodes.map(escapeInvisible).join(", ")} · ` : ""}
+          {dataset.nodes.length > 0 ? `${dataset.nodes.map(displayText).join(", ")} · ` : ""}
           {formatBytes(dataset.bytes)}
           {dataset.firstMs !== null && dataset.lastMs !== null ? (
             <>
@@ -109,6 +112,7 @@ export default async function DatasetPage({ params }: { params: Promise<{ id: st
             <TopTable
               title="Hosts"
               items={overview.hosts}
+              label={(item) => (item.value === NO_NODE ? NO_NODE : displayText(item.value))}
               href={(item) => `${reports}${item.value === NO_NODE ? "" : reportSearch({ node: item.value })}`}
             />
             <TopTable

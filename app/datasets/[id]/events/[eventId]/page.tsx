@@ -8,6 +8,7 @@ import { latin1ToText } from "@/lib/audit/decode";
 import { escapeInvisible } from "@/lib/format/escape";
 import { getDataset } from "@/lib/queries/get-dataset";
 import { getEvent } from "@/lib/queries/get-event";
+import { displayText } from "@/lib/reports/output/display";
 import { getStore } from "@/lib/store/db";
 
 const eventParams = z.object({
@@ -42,7 +43,7 @@ export default async function EventPage({ params }: { params: Promise<{ id: stri
             <TimeText ms={event.timeMs} withMs />
           </dd>
           <dt>Host</dt>
-          <dd>{event.node ? escapeInvisible(event.node) : "(no node name)"}</dd>
+          <dd>{event.node ? displayText(event.node) : "(no node name)"}</dd>
           <dt>Serial</dt>
           <dd>{event.serial}</dd>
         </dl>
