@@ -160,4 +160,19 @@ describe.skipIf(!corpusAvailable)("auditscope report", () => {
     const ranking = JSON.parse(run(["report", "--db", own, "executable", "--summary", "--json"]).stdout);
     expect(ranking.rows).toEqual([[1, shown]]);
   });
+
+  it.skipIf(!aureportAvailable)("takes --node as typed, as aureport does, for a host name in UTF-8", () => {
+    const log = path.join(dir, "utf8-node.log");
+    writeFileSync(
+      log,
+      `node=héllo type=SYSCALL msg=audit(1700000000.100:7): arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=0 ppid=1 pid=200 auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=3 comm="x" exe="/bin/x" key=(null)\n`,
+    );
+    const own = path.join(dir, "utf8-node.db");
+    expect(run(["ingest", "--db", own, log]).status).toBe(0);
+    const theirs = runAuditTool(AUREPORT, ["-if", log, "-x", "--node", "héllo"]);
+    expect(rowsOf(theirs)).toHaveLength(1);
+    expect(rowsOf(run(["report", "--db", own, "executable", "--node", "héllo"]).stdout)).toEqual(
+      rowsOf(theirs),
+    );
+  });
 });

@@ -27,3 +27,9 @@ export function latin1ToText(value: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for bytes above ASCII
   return /[^\x00-\x7f]/.test(value) ? bytesToText(Buffer.from(value, "latin1")) : value;
 }
+
+/** Text as typed (a node name in a filter) to the log's bytes as the store keeps them (latin1). */
+export function textToLatin1(value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for characters above ASCII
+  return /[^\x00-\x7f]/.test(value) ? Buffer.from(value, "utf8").toString("latin1") : value;
+}
