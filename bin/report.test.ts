@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -174,5 +174,12 @@ describe.skipIf(!corpusAvailable)("auditscope report", () => {
     expect(rowsOf(run(["report", "--db", own, "executable", "--node", "héllo"]).stdout)).toEqual(
       rowsOf(theirs),
     );
+    // A host name in Latin-1 (not UTF-8) is named by the same letters.
+    const latin1 = path.join(dir, "latin1-node.log");
+    writeFileSync(latin1, readFileSync(log, "utf8"), "latin1");
+    const other = path.join(dir, "latin1-node.db");
+    expect(run(["ingest", "--db", other, latin1]).status).toBe(0);
+    expect(rowsOf(run(["report", "--db", other, "executable", "--node", "héllo"]).stdout)).toHaveLength(1);
+    expect(rowsOf(run(["report", "--db", other, "executable", "--node", "hello"]).stdout)).toHaveLength(0);
   });
 });

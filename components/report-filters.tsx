@@ -1,6 +1,6 @@
 import Form from "next/form";
 import Link from "next/link";
-import { latin1ToText } from "@/lib/audit/decode";
+import { latin1ToName } from "@/lib/audit/decode";
 import { escapeInvisible } from "@/lib/format/escape";
 import type { ReportQuery } from "@/lib/http/report-params";
 import { TIME_KEYWORDS } from "@/lib/reports";
@@ -62,7 +62,7 @@ export function ReportFilters({
           <select name="node" defaultValue={query.node ?? ""}>
             <option value="">all</option>
             {nodes.map((node) => (
-              <option key={node} value={latin1ToText(node)}>
+              <option key={node} value={latin1ToName(node)}>
                 {displayText(node)}
               </option>
             ))}

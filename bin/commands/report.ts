@@ -1,6 +1,5 @@
 import path from "node:path";
 import type Database from "better-sqlite3";
-import { textToLatin1 } from "../../lib/audit/decode";
 import { datasetIdOption } from "../../lib/cli/dataset-option";
 import { parseOptions } from "../../lib/cli/parse-options";
 import { UsageError } from "../../lib/cli/usage-error";
@@ -130,8 +129,7 @@ export async function reportCommand(args: string[]): Promise<number> {
       success: values.failed ? "failed" : values.success ? "success" : undefined,
       start: timeOf(values.start, "start", dataset.lastMs),
       end: timeOf(values.end, "end", dataset.lastMs),
-      // As typed (UTF-8) to the log's bytes, which is how aureport compares it.
-      node: values.node === undefined ? undefined : textToLatin1(values.node),
+      node: values.node,
       aureportOnly: values["aureport-compatible"] === true,
     };
     const json = values.json === true;

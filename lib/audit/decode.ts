@@ -28,8 +28,23 @@ export function latin1ToText(value: string): string {
   return /[^\x00-\x7f]/.test(value) ? bytesToText(Buffer.from(value, "latin1")) : value;
 }
 
-/** Text as typed (a node name in a filter) to the log's bytes as the store keeps them (latin1). */
+/** Text as typed (a node name in a filter) to the bytes UTF-8 gives it, one char per byte as the store keeps them. */
 export function textToLatin1(value: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for characters above ASCII
   return /[^\x00-\x7f]/.test(value) ? Buffer.from(value, "utf8").toString("latin1") : value;
+}
+
+/**
+ * A value kept as the log's bytes, as text to name it by (in a URL, a filter): its UTF-8
+ * decoded; bytes that are not UTF-8 as they are, one char per byte (so `textToLatin1` of the
+ * result, or the result itself, is the value again).
+ */
+export function latin1ToName(value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for bytes above ASCII
+  if (!/[^\x00-\x7f]/.test(value)) return value;
+  try {
+    return utf8.decode(Buffer.from(value, "latin1"));
+  } catch {
+    return value;
+  }
 }

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { textToLatin1 } from "../audit/decode";
 import { isReportName, type ReportFilters, type ReportName, resolveTime } from "../reports";
 
 /** `[id]/reports/[name]`: a dataset and one of aureport's reports (or `log`). */
@@ -51,8 +50,7 @@ export function resolveFilters(query: ReportFilterQuery, lastMs: number | null):
   const filters: ReportFilters = {};
   const problems: string[] = [];
   if (query.result) filters.success = query.result;
-  // The URL names the node as text; the store keeps it as the log's bytes.
-  if (query.node) filters.node = textToLatin1(query.node);
+  if (query.node) filters.node = query.node;
   for (const edge of ["start", "end"] as const) {
     const value = query[edge];
     if (value === undefined) continue;

@@ -1,3 +1,4 @@
+import { textToLatin1 } from "../audit/decode";
 import { BLIND_ALWAYS } from "./aureport/items";
 
 /** What a report is narrowed to: aureport's --failed/--success, --start/--end and --node. */
@@ -6,6 +7,7 @@ export interface ReportFilters {
   /** Epoch seconds, inclusive, compared with the event's second as aureport does. */
   start?: number;
   end?: number;
+  /** The host as text (`latin1ToName`): its bytes in UTF-8 or, not being UTF-8, as they are. */
   node?: string;
   /**
    * Only what aureport 3.0.9 itself would count: drops the events its parser skips for this report
@@ -51,8 +53,11 @@ export function whereOf(
     params.to = (filters.end + 1) * 1000;
   }
   if (filters.node !== undefined) {
-    clauses.push(`${table}node = @node`);
+    // The store keeps the log's bytes (latin1): a name typed as text matches its UTF-8 bytes, as
+    // aureport's --node does in a UTF-8 terminal, or a name not in UTF-8 as it is.
+    clauses.push(`${table}node IN (@node, @nodeBytes)`);
     params.node = filters.node;
+    params.nodeBytes = textToLatin1(filters.node);
   }
   if (filters.aureportOnly) {
     clauses.push(`(${table}blind & @blind) = 0`);

@@ -5,7 +5,7 @@ import { Breadcrumbs } from "@/components/breadcrumbs";
 import { EventsChart } from "@/components/events-chart";
 import { SummaryCounters } from "@/components/summary-counters";
 import { TimeText } from "@/components/time-zone";
-import { latin1ToText } from "@/lib/audit/decode";
+import { latin1ToName } from "@/lib/audit/decode";
 import { escapeInvisible } from "@/lib/format/escape";
 import { formatBytes } from "@/lib/format/numbers";
 import { datasetParams } from "@/lib/http/dataset-params";
@@ -115,7 +115,7 @@ export default async function DatasetPage({ params }: { params: Promise<{ id: st
               items={overview.hosts}
               label={(item) => (item.value === NO_NODE ? NO_NODE : displayText(item.value))}
               href={(item) =>
-                `${reports}${item.value === NO_NODE ? "" : reportSearch({ node: latin1ToText(item.value) })}`
+                `${reports}${item.value === NO_NODE ? "" : reportSearch({ node: latin1ToName(item.value) })}`
               }
             />
             <TopTable
