@@ -86,9 +86,10 @@ export function UploadPanel({ datasets }: { datasets: DatasetChoice[] }) {
   }, [jobId, running, router]);
 
   const addFiles = useCallback((list: FileList | null) => {
-    // Sent (and listed) in this order: a rotated log's files oldest first, as the server reads them.
+    // Sent (and listed) in this order: a rotated log's files picked together oldest first, as the
+    // server reads them. Only those: files of two picks may be two hosts' logs of the same names.
     if (list)
-      setFiles((current) => rotatedOldestFirst([...current, ...Array.from(list)], (file) => file.name));
+      setFiles((current) => [...current, ...rotatedOldestFirst(Array.from(list), (file) => file.name)]);
     setOutcome(null);
   }, []);
 

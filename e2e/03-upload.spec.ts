@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
@@ -108,6 +108,28 @@ test("a rotated log picked newest first is sent oldest first: an event the rotat
   await expect(page).toHaveURL(/\/datasets\/\d+$/);
   await page.goto(`${new URL(page.url()).pathname}/reports/file`);
   await expect(page.getByRole("row", { name: /\/etc\/rotated-secret/ })).toContainText("/usr/bin/cat");
+});
+
+test("files picked at two times keep the order of the picks: two hosts' logs of the same names", async ({
+  page,
+}) => {
+  const pick = (host: string) =>
+    ["audit.log", "audit.log.1"].map((name) => {
+      const folder = path.join(dir, host);
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(path.join(folder, name), `${host} ${name}\n`);
+      return path.join(folder, name);
+    });
+  await page.goto("/");
+  await page.getByLabel("Choose audit log files").setInputFiles(pick("h1"));
+  await page.getByLabel("Choose audit log files").setInputFiles(pick("host2"));
+  // Each pick's rotated files oldest first; host2's after h1's (their sizes tell them apart).
+  await expect(page.getByRole("list", { name: "Files to upload" }).getByRole("listitem")).toHaveText([
+    "audit.log.1 (15 B)",
+    "audit.log (13 B)",
+    "audit.log.1 (18 B)",
+    "audit.log (16 B)",
+  ]);
 });
 
 test("a host name and an executable written in UTF-8 read as text on every page", async ({ page }) => {

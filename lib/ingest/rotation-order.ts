@@ -1,9 +1,11 @@
-const ROTATED = /^(.*?)(?:\.(\d+))?(\.gz)?$/;
+/** auditd keeps at most 999 rotated logs: a longer number (a date, an address's last part) is not one. */
+const ROTATED = /^(.*[^\d.])\.(\d{1,3})(\.gz)?$/;
 
 /** A rotated log's name as its log's name and its number: `audit.log.2.gz` is audit.log's 2; the live log's is -1. */
 function rotationRank(name: string): { base: string; n: number } {
-  const m = ROTATED.exec(name);
-  return { base: m?.[1] ?? name, n: m?.[2] === undefined ? -1 : Number(m[2]) };
+  const rotated = ROTATED.exec(name);
+  if (rotated) return { base: rotated[1] as string, n: Number(rotated[2]) };
+  return { base: name.endsWith(".gz") ? name.slice(0, -3) : name, n: -1 };
 }
 
 /** Rotated logs oldest first: `audit.log.3`, `audit.log.2`, `audit.log.1`, `audit.log`. */

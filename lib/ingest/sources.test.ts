@@ -44,6 +44,11 @@ describe("rotatedOldestFirst", () => {
       "/var/log/audit/audit.log",
     ]);
   });
+
+  it("leaves names whose number is not a rotation's as given (addresses, dates)", () => {
+    const given = ["10.0.0.1", "10.0.0.2", "audit.log.20240101", "audit.log.20240102", "host.7"];
+    expect(rotatedOldestFirst(given, (name) => name)).toEqual(given);
+  });
 });
 
 describe("rotationOrder", () => {
