@@ -289,7 +289,8 @@ function linkedParent(reported: number, lineage: Lineage | undefined, facts: Eve
   return reported === INIT_PID && facts.ses !== null ? lineage.parent : reported;
 }
 
-function argvJson(facts: EventFacts): string | null {
+/** An exec's arguments as its row keeps them (JSON), from EXECVE or else PROCTITLE. */
+export function argvJson(facts: EventFacts): string | null {
   const argv = facts.argv ?? facts.proctitle;
   return argv === null ? null : JSON.stringify(argv);
 }

@@ -1,6 +1,6 @@
 import { deflateRawSync } from "node:zlib";
-import { eventFacts } from "../audit/event-facts";
-import { summarize } from "../audit/summary";
+import { type EventFacts, eventFacts } from "../audit/event-facts";
+import { type EventSummary, summarize } from "../audit/summary";
 import type { AuditEvent, Malformed } from "../audit/types";
 import { DerivedTables, type ProcessRow, type SessionRow } from "../derive/derived-tables";
 import { addReportRows } from "../reports/derive";
@@ -18,6 +18,55 @@ export interface BuilderStart {
   nextBlockId: number;
   /** See DerivedTablesOptions. */
   maxOpenSessions?: number;
+}
+
+export interface EventRowInput {
+  id: number;
+  fileId: number;
+  event: AuditEvent;
+  facts: EventFacts;
+  summary: EventSummary;
+  /** Where its raw lines are: block, offset and length in the block's inflated bytes. */
+  blockId: number;
+  offset: number;
+  rawLength: number;
+}
+
+/** An event's row in the events table (the writer's insert order). */
+export function eventRow(input: EventRowInput): EventTuple {
+  const { event, facts, summary } = input;
+  return [
+    input.id,
+    input.fileId,
+    event.records[0]?.line ?? 0,
+    event.node ?? "",
+    event.sec * 1000 + event.ms,
+    event.serial,
+    facts.types.join(" "),
+    event.records.length,
+    facts.syscall,
+    facts.arch,
+    bool(facts.success),
+    facts.exit,
+    facts.pid,
+    facts.ppid,
+    facts.auid,
+    facts.uid,
+    facts.euid,
+    facts.gid,
+    facts.ses,
+    facts.tty,
+    facts.comm,
+    facts.exe,
+    facts.keys.length > 0 ? facts.keys.join(",") : null,
+    summary.actor,
+    summary.action,
+    summary.object,
+    summary.result,
+    input.blockId,
+    input.offset,
+    input.rawLength,
+  ];
 }
 
 function processTuple(row: ProcessRow): ProcessTuple {
@@ -81,38 +130,9 @@ export class BatchBuilder {
     const timeMs = event.sec * 1000 + event.ms;
     const offset = this.blockBytes > 0 ? this.blockBytes + 1 : 0;
     const rawLength = this.appendRaw(event);
-    this.blockEvents.push([
-      id,
-      fileId,
-      event.records[0]?.line ?? 0,
-      node,
-      timeMs,
-      event.serial,
-      facts.types.join(" "),
-      event.records.length,
-      facts.syscall,
-      facts.arch,
-      bool(facts.success),
-      facts.exit,
-      facts.pid,
-      facts.ppid,
-      facts.auid,
-      facts.uid,
-      facts.euid,
-      facts.gid,
-      facts.ses,
-      facts.tty,
-      facts.comm,
-      facts.exe,
-      facts.keys.length > 0 ? facts.keys.join(",") : null,
-      summary.actor,
-      summary.action,
-      summary.object,
-      summary.result,
-      this.nextBlockId,
-      offset,
-      rawLength,
-    ]);
+    this.blockEvents.push(
+      eventRow({ id, fileId, event, facts, summary, blockId: this.nextBlockId, offset, rawLength }),
+    );
     if (facts.auid !== null && facts.auidName && !this.namedAuids.has(facts.auid)) {
       this.namedAuids.add(facts.auid);
       this.batch.auidNames.push([facts.auid, facts.auidName]);

@@ -159,15 +159,18 @@ describe("rows derived from events, with overlapping or rotated files", () => {
     expect(processTree(both.dataset)).toEqual(referenceTree);
   });
 
-  /** Every event as stored, told by content (ids, files and lines differ between datasets), sorted. */
-  const eventRows = (dataset: number | null) =>
+  /**
+   * Every event as stored, told by content (ids, files and lines differ between datasets), sorted;
+   * with where its lines are kept (one block, or a block and lines that came later) unless not asked.
+   */
+  const eventRows = (dataset: number | null, rawLength = true) =>
     store.db
-      .prepare<[number], { row: string }>(
+      .prepare<[number, number], { row: string }>(
         `SELECT json_array(node, time_ms, serial, types, record_count, syscall, success, pid, ppid, auid,
-           ses, comm, exe, keys, actor, action, object, result, raw_length) AS row
+           ses, comm, exe, keys, actor, action, object, result, CASE WHEN ? THEN raw_length END) AS row
          FROM events WHERE dataset_id = ?`,
       )
-      .all(dataset ?? 0)
+      .all(rawLength ? 1 : 0, dataset ?? 0)
       .map((r) => r.row)
       .sort();
 
@@ -243,6 +246,31 @@ describe("rows derived from events, with overlapping or rotated files", () => {
       "audit.log",
     ]);
     expect(eventRows(byName.dataset)).toEqual(eventRows(refId));
+  });
+
+  it("derives an event again when the rest of its records comes in a later ingest (a log copied as it grew)", async () => {
+    const { chunks } = createGenerator({ seed: 7, targetBytes: 1_000_000, node: "web01" });
+    const lines = [...chunks].join("").trimEnd().split("\n");
+    // The first copy ends after an exec's SYSCALL; the second, made later, holds the whole log.
+    const cut = lines.findIndex(
+      (line, i) =>
+        i > lines.length / 2 && line.includes(" type=EXECVE ") && lines[i - 1]?.includes("syscall=59"),
+    );
+    const early = path.join(dir, "grown-early.log");
+    writeFileSync(early, `${lines.slice(0, cut).join("\n")}\n`, "latin1");
+    const later = path.join(dir, "grown-later.log");
+    writeFileSync(later, `${lines.join("\n")}\n`, "latin1");
+    const refId = (await ingest(expandSources([later]), { db: store.db })).dataset;
+    const first = await ingest(expandSources([early]), { db: store.db });
+    const second = await ingest(expandSources([later]), { db: store.db, dataset: first.dataset as number });
+    expect(second).toMatchObject({ status: "ready", duplicates: first.events - 1 });
+    expect(eventRows(first.dataset, false)).toEqual(eventRows(refId, false));
+    expect(reportRows(first.dataset)).toEqual(reportRows(refId));
+    expect(derivedRows(first.dataset)).toEqual({ ...derivedRows(refId), orphans: 0 });
+    expect(processTree(first.dataset)).toEqual(processTree(refId));
+    const { fromCounts, fromTables } = overviews(first.dataset as number);
+    expect(fromCounts).toEqual(fromTables);
+    expect(fromCounts).toEqual(overviews(refId as number).fromCounts);
   });
 
   it("lets no record of a file refused as not a log into the events of the files around it", async () => {

@@ -56,8 +56,11 @@ function rebucket(buckets: Iterable<TimeBucket>, width: number): Map<number, Tim
 /** Top tables keep this many distinct values before trimming the rarest. */
 const MAX_DISTINCT = 5000;
 
-function bump(map: Map<string, number>, key: string, by = 1): void {
-  map.set(key, (map.get(key) ?? 0) + by);
+function bump(map: Map<string, number>, key: string, by: number): void {
+  const count = (map.get(key) ?? 0) + by;
+  // A value taken back to nothing is gone (a negative one is taken from an earlier ingest's count).
+  if (count === 0) map.delete(key);
+  else map.set(key, count);
   if (map.size > MAX_DISTINCT * 2) {
     const kept = [...map].sort((a, b) => b[1] - a[1]).slice(0, MAX_DISTINCT);
     map.clear();
@@ -79,8 +82,8 @@ export class SummaryCounter {
 
   constructor(private readonly maxTimeBuckets = MAX_TIME_BUCKETS) {}
 
-  /** Counts one inserted event, from its row. */
-  add(event: EventTuple): void {
+  /** Counts one inserted event, from its row; `by` -1 takes back a row counted before (derived again). */
+  add(event: EventTuple, by = 1): void {
     const timeMs = event[EVENT_COLUMN.timeMs];
     const success = event[EVENT_COLUMN.success];
     const start = Math.floor(timeMs / this.bucketMs) * this.bucketMs;
@@ -94,20 +97,20 @@ export class SummaryCounter {
         bucket = this.minutes.get(Math.floor(timeMs / this.bucketMs) * this.bucketMs) as TimeBucket;
       }
     }
-    bucket[success === 1 ? 1 : success === 0 ? 2 : 3]++;
+    bucket[success === 1 ? 1 : success === 0 ? 2 : 3] += by;
     if (success === 0) {
-      this.failed++;
-      if (/^USER_LOGIN(?: |$)/.test(event[EVENT_COLUMN.types])) this.failedLogins++;
+      this.failed += by;
+      if (/^USER_LOGIN(?: |$)/.test(event[EVENT_COLUMN.types])) this.failedLogins += by;
       const syscall = event[EVENT_COLUMN.syscall];
-      if (syscall) bump(this.failedSyscalls, syscall);
+      if (syscall) bump(this.failedSyscalls, syscall, by);
     }
     const auid = event[EVENT_COLUMN.auid];
-    if (auid !== null) bump(this.auids, String(auid));
+    if (auid !== null) bump(this.auids, String(auid), by);
     const exe = event[EVENT_COLUMN.exe];
-    if (exe) bump(this.exes, exe);
+    if (exe) bump(this.exes, exe, by);
     const keys = event[EVENT_COLUMN.keys];
-    if (keys !== null) bump(this.keys, keys);
-    bump(this.nodes, event[EVENT_COLUMN.node]);
+    if (keys !== null) bump(this.keys, keys, by);
+    bump(this.nodes, event[EVENT_COLUMN.node], by);
   }
 
   /** The first name seen for an auid (ENRICHED logs); kept for the auids counted. */
@@ -134,7 +137,11 @@ export class SummaryCounter {
 
 function mergeCounts(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
   const out: Record<string, number> = { ...a };
-  for (const [key, value] of Object.entries(b)) out[key] = (out[key] ?? 0) + value;
+  for (const [key, value] of Object.entries(b)) {
+    const count = (out[key] ?? 0) + value;
+    if (count === 0) delete out[key];
+    else out[key] = count;
+  }
   return out;
 }
 

@@ -159,6 +159,14 @@ describe.skipIf(!corpusAvailable)("ingest into a real database", () => {
       .prepare<[number], { id: number }>(`SELECT id FROM events WHERE dataset_id = ? AND serial = 10`)
       .get(result.dataset as number)?.id as number;
     expect((readEventRaw(db, id) as Buffer).toString("latin1")).toContain("proctitle=6C73");
+    // And the event is derived from all its records: the late one's too.
+    expect(
+      db
+        .prepare<[number], { types: string; record_count: number }>(
+          `SELECT types, record_count FROM events WHERE id = ?`,
+        )
+        .get(id),
+    ).toEqual({ types: "SYSCALL PROCTITLE", record_count: 3 });
   });
 
   it("counts the bytes of a log written to while it was listed and read", async () => {

@@ -417,6 +417,11 @@ export async function ingest(
     try {
       db.transaction(() => {
         target.writer.writeBatch(batch);
+        const ranges = markedRanges(db, id);
+        if (ranges && target.writer.skippedEvents) dropRowsOfSkippedEvents(db, ranges);
+        if (ranges) linkToEarlierParents(db, ranges);
+        target.writer.rederiveRegrown();
+        target.writer.writeSessions(sessions);
         const previous = db
           .prepare<[number], { summary: string | null }>(`SELECT summary FROM datasets WHERE id = ?`)
           .get(id)?.summary;
@@ -424,10 +429,6 @@ export async function ingest(
           previous ? (JSON.parse(previous) as DatasetSummary) : null,
           target.writer.summary.toJSON(),
         );
-        const ranges = markedRanges(db, id);
-        if (ranges && target.writer.skippedEvents) dropRowsOfSkippedEvents(db, ranges);
-        if (ranges) linkToEarlierParents(db, ranges);
-        target.writer.writeSessions(sessions);
         db.prepare(
           `UPDATE datasets SET
              bytes = (SELECT coalesce(sum(size), 0) FROM source_files WHERE dataset_id = @id),

@@ -6,6 +6,7 @@ import { datasetIdBase, ID_STRIDE } from "../ingest/ids";
 import { EVENT_COLUMN, type EventTuple, type MalformedTuple, type WriteBatch } from "../ingest/write-batch";
 import { ReportWriter } from "../reports/report-writer";
 import { SKIPPED_EVENTS_TABLE } from "./process-links";
+import { EventRederiver } from "./rederive-events";
 
 /** Only this many malformed lines are kept per dataset; the true total is counted elsewhere. */
 export const MALFORMED_KEPT = 10_000;
@@ -98,6 +99,8 @@ export class EventWriter {
   /** Every event skipped because the dataset already had it: duplicates and late records. */
   private eventsSkipped = 0;
   private eventsAdded = 0;
+  /** Stored events that late records reached: derived again when the ingest ends. */
+  private readonly regrown = new Set<number>();
   private recordsAdded = 0;
   private malformedKept: number;
   // Duplicates come in runs (an overlapping file): keep the last few inflated blocks.
@@ -212,6 +215,17 @@ export class EventWriter {
     this.writeMalformed(batch.malformed);
   }
 
+  /**
+   * Derives again the stored events that records reached late, from all their lines (see
+   * EventRederiver); before `writeSessions`, which counts sessions from the stored events.
+   */
+  rederiveRegrown(): void {
+    if (this.regrown.size === 0) return;
+    const rederiver = new EventRederiver(this.db, this.datasetId, this.reports, this.summary);
+    for (const id of this.regrown) rederiver.rederive(id);
+    this.regrown.clear();
+  }
+
   /** A note about a whole file (where its gzip data stopped): kept whatever the cap, as it is one per file. */
   writeFileNote(tuple: MalformedTuple): void {
     this.malformedKept++;
@@ -271,6 +285,7 @@ export class EventWriter {
     if (missing.length > 0) {
       this.insertExtra.run(existingId, Buffer.from(missing.join("\n"), "latin1"));
       this.recordsAdded += missing.length;
+      this.regrown.add(existingId);
     }
     return missing.length;
   }
