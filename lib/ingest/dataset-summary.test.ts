@@ -251,13 +251,19 @@ describe("rows derived from events, with overlapping or rotated files", () => {
   it("derives an event again when the rest of its records comes in a later ingest (a log copied as it grew)", async () => {
     const { chunks } = createGenerator({ seed: 7, targetBytes: 1_000_000, node: "web01" });
     const lines = [...chunks].join("").trimEnd().split("\n");
-    // The first copy ends after an exec's SYSCALL; the second, made later, holds the whole log.
+    // The first copy ends in an exec's EXECVE line, cut short as it was being written; the second,
+    // made later, holds the whole log.
     const cut = lines.findIndex(
       (line, i) =>
         i > lines.length / 2 && line.includes(" type=EXECVE ") && lines[i - 1]?.includes("syscall=59"),
     );
     const early = path.join(dir, "grown-early.log");
-    writeFileSync(early, `${lines.slice(0, cut).join("\n")}\n`, "latin1");
+    const cutLine = lines[cut] as string;
+    writeFileSync(
+      early,
+      `${lines.slice(0, cut).join("\n")}\n${cutLine.slice(0, cutLine.indexOf(" a0=") + 6)}`,
+      "latin1",
+    );
     const later = path.join(dir, "grown-later.log");
     writeFileSync(later, `${lines.join("\n")}\n`, "latin1");
     const refId = (await ingest(expandSources([later]), { db: store.db })).dataset;

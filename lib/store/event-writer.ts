@@ -221,8 +221,15 @@ export class EventWriter {
    */
   rederiveRegrown(): void {
     if (this.regrown.size === 0) return;
-    const rederiver = new EventRederiver(this.db, this.datasetId, this.reports, this.summary);
-    for (const id of this.regrown) rederiver.rederive(id);
+    const rederiver = new EventRederiver(
+      this.db,
+      this.datasetId,
+      this.reports,
+      this.summary,
+      (blockId, data) => this.inflate(blockId, data),
+    );
+    // In id order, which is their blocks' order: each block is inflated once.
+    for (const id of [...this.regrown].sort((a, b) => a - b)) rederiver.rederive(id);
     this.regrown.clear();
   }
 

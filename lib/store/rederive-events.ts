@@ -2,7 +2,7 @@ import type Database from "better-sqlite3";
 import { eventFacts } from "../audit/event-facts";
 import { parseBuffer } from "../audit/parser";
 import { summarize } from "../audit/summary";
-import type { AuditEvent } from "../audit/types";
+import type { AuditEvent, AuditRecord } from "../audit/types";
 import { argvJson } from "../derive/processes";
 import { eventRow } from "../ingest/batch-builder";
 import type { SummaryCounter } from "../ingest/dataset-summary";
@@ -12,7 +12,7 @@ import { REPORT_KINDS } from "../reports/aureport/kinds";
 import { addReportRows } from "../reports/derive";
 import type { ReportWriter } from "../reports/report-writer";
 import { emptyReportRows } from "../reports/rows";
-import { readEventRaw } from "./raw-lines";
+import { type InflateBlock, readEventRaw } from "./raw-lines";
 
 /** The events columns an EventTuple holds, in its order. */
 const TUPLE_COLUMNS = `id, file_id, line, node, time_ms, serial, types, record_count, syscall, arch, success, exit,
@@ -20,6 +20,16 @@ const TUPLE_COLUMNS = `id, file_id, line, node, time_ms, serial, types, record_c
   raw_offset, raw_length`;
 
 const KIND_BITS = JSON.stringify(REPORT_KINDS.map((kind) => kind.bit));
+
+/**
+ * The records but those whose line is the start of another's: a log copied while a line was
+ * being written ends in that line cut short, and the copy made later holds it whole.
+ */
+function withoutCutLines(records: AuditRecord[]): AuditRecord[] {
+  return records.filter(
+    (cut) => !records.some((whole) => whole.raw.length > cut.raw.length && whole.raw.startsWith(cut.raw)),
+  );
+}
 
 /**
  * Derives again the rows of stored events that records reached after they were written (the rest
@@ -42,6 +52,7 @@ export class EventRederiver {
     private readonly datasetId: number,
     private readonly reports: ReportWriter,
     private readonly summary: SummaryCounter,
+    private readonly inflate: InflateBlock,
   ) {
     this.row = db.prepare<[number], unknown[]>(`SELECT ${TUPLE_COLUMNS} FROM events WHERE id = ?`).raw();
     this.update =
@@ -64,7 +75,7 @@ export class EventRederiver {
 
   rederive(eventId: number): void {
     const before = this.row.get(eventId) as EventTuple | undefined;
-    const raw = readEventRaw(this.db, eventId);
+    const raw = readEventRaw(this.db, eventId, this.inflate);
     if (!before || !raw) return;
     const [
       id,
@@ -104,7 +115,7 @@ export class EventRederiver {
       sec: Math.floor(timeMs / 1000),
       ms: timeMs % 1000,
       serial,
-      records: parseBuffer(raw).events.flatMap((parsed) => parsed.records),
+      records: withoutCutLines(parseBuffer(raw).events.flatMap((parsed) => parsed.records)),
     };
     const facts = eventFacts(event);
     const after = eventRow({
