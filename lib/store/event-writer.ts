@@ -6,6 +6,7 @@ import { datasetIdBase, ID_STRIDE } from "../ingest/ids";
 import { EVENT_COLUMN, type EventTuple, type MalformedTuple, type WriteBatch } from "../ingest/write-batch";
 import { ReportWriter } from "../reports/report-writer";
 import { SKIPPED_EVENTS_TABLE } from "./process-links";
+import { RawLineReader } from "./raw-lines";
 import { EventRederiver } from "./rederive-events";
 
 /** Only this many malformed lines are kept per dataset; the true total is counted elsewhere. */
@@ -85,10 +86,7 @@ export class EventWriter {
   private readonly mergeSessionParts: Database.Statement<{ dataset: number }>;
   private readonly dropSessionParts: Database.Statement<{ dataset: number }>;
   private readonly recountSessions: Database.Statement<{ dataset: number; execs: string }>;
-  private readonly storedRaw: Database.Statement<
-    [number],
-    { raw_block_id: number; data: Buffer; raw_offset: number; raw_length: number }
-  >;
+  private readonly raw: RawLineReader;
   private readonly reports: ReportWriter;
   /** The overview's counts of the events this writer inserted (not the duplicates it skipped). */
   readonly summary = new SummaryCounter();
@@ -158,9 +156,7 @@ export class EventWriter {
         execs = (SELECT count(*) ${ofSession} AND e.syscall IN (SELECT value FROM json_each(@execs))),
         failures = (SELECT count(*) ${ofSession} AND e.success = 0)
       WHERE dataset_id = @dataset`);
-    this.storedRaw = db.prepare(
-      `SELECT e.raw_block_id, b.data, e.raw_offset, e.raw_length FROM events e JOIN raw_blocks b ON b.id = e.raw_block_id WHERE e.id = ?`,
-    );
+    this.raw = new RawLineReader(db, (blockId, data) => this.inflate(blockId, data));
     this.reports = new ReportWriter(db, datasetId);
     this.malformedKept =
       db
@@ -221,13 +217,7 @@ export class EventWriter {
    */
   rederiveRegrown(): void {
     if (this.regrown.size === 0) return;
-    const rederiver = new EventRederiver(
-      this.db,
-      this.datasetId,
-      this.reports,
-      this.summary,
-      (blockId, data) => this.inflate(blockId, data),
-    );
+    const rederiver = new EventRederiver(this.db, this.datasetId, this.reports, this.summary, this.raw);
     // In id order, which is their blocks' order: each block is inflated once.
     for (const id of [...this.regrown].sort((a, b) => a - b)) rederiver.rederive(id);
     this.regrown.clear();
@@ -271,24 +261,20 @@ export class EventWriter {
     const block = batch.blocks.find((b) => b.id === tuple[EVENT_COLUMN.rawBlockId]);
     if (!block) return 0;
     const offset = tuple[EVENT_COLUMN.rawOffset];
-    const lines = this.inflate(block.id, block.data)
-      .subarray(offset, offset + tuple[EVENT_COLUMN.rawLength])
-      .toString("latin1");
-    const stored = this.storedRaw.get(existingId);
-    const known = new Set(
-      stored
-        ? this.inflate(stored.raw_block_id, stored.data)
-            .subarray(stored.raw_offset, stored.raw_offset + stored.raw_length)
-            .toString("latin1")
-            .split("\n")
-        : [],
+    const incoming = this.inflate(block.id, block.data).subarray(
+      offset,
+      offset + tuple[EVENT_COLUMN.rawLength],
     );
-    for (const extra of this.db
-      .prepare<[number], { lines: Buffer }>(`SELECT lines FROM event_raw_extra WHERE event_id = ?`)
-      .all(existingId)) {
-      for (const line of extra.lines.toString("latin1").split("\n")) known.add(line);
-    }
-    const missing = lines.split("\n").filter((line) => !known.has(line));
+    const stored = this.raw.parts(existingId);
+    // An overlapping file's copy of the event, byte for byte: nothing to add, nothing to split.
+    if (stored?.own.equals(incoming)) return 0;
+    const known = new Set(
+      stored ? [stored.own, ...stored.late].flatMap((lines) => lines.toString("latin1").split("\n")) : [],
+    );
+    const missing = incoming
+      .toString("latin1")
+      .split("\n")
+      .filter((line) => !known.has(line));
     if (missing.length > 0) {
       this.insertExtra.run(existingId, Buffer.from(missing.join("\n"), "latin1"));
       this.recordsAdded += missing.length;

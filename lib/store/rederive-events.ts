@@ -12,7 +12,7 @@ import { REPORT_KINDS } from "../reports/aureport/kinds";
 import { addReportRows } from "../reports/derive";
 import type { ReportWriter } from "../reports/report-writer";
 import { emptyReportRows } from "../reports/rows";
-import { type InflateBlock, readEventRaw } from "./raw-lines";
+import type { RawLineReader } from "./raw-lines";
 
 /** The events columns an EventTuple holds, in its order. */
 const TUPLE_COLUMNS = `id, file_id, line, node, time_ms, serial, types, record_count, syscall, arch, success, exit,
@@ -48,11 +48,11 @@ export class EventRederiver {
   private readonly updateExec: Database.Statement;
 
   constructor(
-    private readonly db: Database.Database,
+    db: Database.Database,
     private readonly datasetId: number,
     private readonly reports: ReportWriter,
     private readonly summary: SummaryCounter,
-    private readonly inflate: InflateBlock,
+    private readonly raw: RawLineReader,
   ) {
     this.row = db.prepare<[number], unknown[]>(`SELECT ${TUPLE_COLUMNS} FROM events WHERE id = ?`).raw();
     this.update =
@@ -75,7 +75,7 @@ export class EventRederiver {
 
   rederive(eventId: number): void {
     const before = this.row.get(eventId) as EventTuple | undefined;
-    const raw = readEventRaw(this.db, eventId, this.inflate);
+    const raw = this.raw.read(eventId);
     if (!before || !raw) return;
     const [
       id,
