@@ -1,4 +1,3 @@
-import { inflateRawSync } from "node:zlib";
 import type Database from "better-sqlite3";
 import { EXEC_SYSCALLS } from "../derive/processes";
 import { SummaryCounter } from "../ingest/dataset-summary";
@@ -101,8 +100,6 @@ export class EventWriter {
   private readonly regrown = new Set<number>();
   private recordsAdded = 0;
   private malformedKept: number;
-  // Duplicates come in runs (an overlapping file): keep the last few inflated blocks.
-  private readonly inflated = new Map<number, Buffer>();
 
   constructor(
     private readonly db: Database.Database,
@@ -156,7 +153,7 @@ export class EventWriter {
         execs = (SELECT count(*) ${ofSession} AND e.syscall IN (SELECT value FROM json_each(@execs))),
         failures = (SELECT count(*) ${ofSession} AND e.success = 0)
       WHERE dataset_id = @dataset`);
-    this.raw = new RawLineReader(db, (blockId, data) => this.inflate(blockId, data));
+    this.raw = new RawLineReader(db);
     this.reports = new ReportWriter(db, datasetId);
     this.malformedKept =
       db
@@ -261,10 +258,9 @@ export class EventWriter {
     const block = batch.blocks.find((b) => b.id === tuple[EVENT_COLUMN.rawBlockId]);
     if (!block) return 0;
     const offset = tuple[EVENT_COLUMN.rawOffset];
-    const incoming = this.inflate(block.id, block.data).subarray(
-      offset,
-      offset + tuple[EVENT_COLUMN.rawLength],
-    );
+    const incoming = this.raw
+      .block(block.id, block.data)
+      .subarray(offset, offset + tuple[EVENT_COLUMN.rawLength]);
     const stored = this.raw.parts(existingId);
     // An overlapping file's copy of the event, byte for byte: nothing to add, nothing to split.
     if (stored?.own.equals(incoming)) return 0;
@@ -281,15 +277,5 @@ export class EventWriter {
       this.regrown.add(existingId);
     }
     return missing.length;
-  }
-
-  private inflate(blockId: number, data: Uint8Array): Buffer {
-    let out = this.inflated.get(blockId);
-    if (!out) {
-      out = inflateRawSync(data);
-      if (this.inflated.size >= 8) this.inflated.delete(this.inflated.keys().next().value as number);
-      this.inflated.set(blockId, out);
-    }
-    return out;
   }
 }
