@@ -103,4 +103,29 @@ describe("process links when files are added to a dataset", () => {
     await ingest(expandSources([log("h.log", [exec(3, 5, 200, 100, "/usr/bin/curl")])]), { db, dataset });
     expect(tree(dataset)).toContain("/usr/bin/curl <- /bin/bash");
   });
+
+  it("gives an exec whose first record came in the file added before its process row", async () => {
+    // SELinux writes an exec's AVC before its SYSCALL: a rotation can fall between them.
+    const rest = exec(2, 5, 200, 100, "/usr/bin/curl");
+    const avc = `type=AVC msg=audit(1700000005.000:2): avc:  denied  { execute } for  pid=200 comm="bash" name="curl" scontext=u:r:t:s0 tcontext=u:object_r:t:s0 tclass=file permissive=1`;
+    const first = await ingest(expandSources([log("i.log", [shell, avc])]), { db });
+    const dataset = first.dataset as number;
+    await ingest(expandSources([log("j.log", [rest, exec(3, 6, 300, 200, "/bin/sh")])]), {
+      db,
+      dataset,
+    });
+    expect(tree(dataset)).toEqual([
+      "pid 1 (not seen) <- -",
+      "/bin/bash <- pid 1 (not seen)",
+      "/usr/bin/curl <- /bin/bash",
+      "/bin/sh <- /usr/bin/curl",
+    ]);
+    const curl = db
+      .prepare<[number], { argv: string; types: string }>(
+        `SELECT p.argv, e.types FROM processes p JOIN events e ON e.id = p.event_id WHERE p.dataset_id = ? AND p.pid = 200`,
+      )
+      .get(dataset);
+    expect(curl?.argv).toBe(JSON.stringify(["curl"]));
+    expect(curl?.types).toContain("SYSCALL");
+  });
 });

@@ -16,6 +16,15 @@ export const SKIPPED_EVENTS_TABLE =
  * rows that point at them point at the stored event's exec instead, and they go.
  */
 export function replaceSkippedProcesses(db: Database.Database, p: MarkedRanges): void {
+  // A stored event with no exec row whose late records made it an exec (its SYSCALL came after
+  // an AVC, in the next file): the late part's exec row, linked as parsed, becomes the event's.
+  db.prepare(`WITH moved AS MATERIALIZED (
+      SELECT min(own.id) AS process, s.stored AS event
+      FROM temp.skipped_events s CROSS JOIN processes own ON own.dataset_id = @id AND own.event_id = s.skipped
+      WHERE s.skipped > @event AND s.skipped < @end AND own.placeholder = 0
+        AND NOT EXISTS (SELECT 1 FROM processes kept WHERE kept.dataset_id = @id AND kept.event_id = s.stored)
+      GROUP BY s.stored)
+    UPDATE processes SET event_id = moved.event FROM moved WHERE processes.id = moved.process`).run(p);
   db.exec(`CREATE TEMP TABLE IF NOT EXISTS process_twins (skipped INTEGER PRIMARY KEY, stored INTEGER)`);
   db.prepare(`DELETE FROM temp.process_twins`).run();
   // Driven by the skipped events (CROSS JOIN keeps that order): each lookup is by index.
