@@ -120,6 +120,32 @@ describe.skipIf(!corpusAvailable)("auditscope parse", () => {
     expect(exec.records[0].fields.syscall).toEqual({ raw: "59", value: "execve" });
   });
 
+  it("reads the files given as one log: an event a rotation split is one event, of the file it began in", () => {
+    // sepolgen's log cut between an exec's AVC (line 65) and its SYSCALL, as a rotation may.
+    const lines = readCorpus("selinux/sepolgen/test_data/audit.log").toString("latin1").split("\n");
+    const older = path.join(dir, "audit.log.1");
+    const newer = path.join(dir, "audit.log");
+    writeFileSync(older, `${lines.slice(0, 65).join("\n")}\n`, "latin1");
+    writeFileSync(newer, lines.slice(65).join("\n"), "latin1");
+    const events = (args: string[]) =>
+      run(["parse", ...args])
+        .stdout.trim()
+        .split("\n")
+        .map((line) => JSON.parse(line) as { serial: number; types: string[]; source: { path: string } });
+    const whole = events([corpusPath("selinux/sepolgen/test_data/audit.log")]);
+    const split = events([older, newer]);
+    expect(split.map(({ source, ...event }) => event)).toEqual(whole.map(({ source, ...event }) => event));
+    expect(split.find((e) => e.serial === 1009)).toMatchObject({
+      types: ["AVC", "SYSCALL", "AVC_PATH"],
+      source: { path: older },
+    });
+    const counts = JSON.parse(run(["parse", "--count", older, newer]).stdout) as {
+      files: { events: number }[];
+      events: number;
+    };
+    expect(counts.files.map((f) => f.events)).toEqual([32, whole.length - 32]);
+  });
+
   it("--count counts lines, records, events and malformed per file and in total, gzip and stdin included", () => {
     const gz = path.join(dir, "msticpy.log.gz");
     writeFileSync(gz, gzipSync(readCorpus("msticpy/auditd_log.txt")));

@@ -1,9 +1,10 @@
 import { eventToJson } from "../../lib/audit/event-json";
+import { AuditParser, type ParseOutput } from "../../lib/audit/parser";
+import type { AuditEvent } from "../../lib/audit/types";
 import { parseOptions } from "../../lib/cli/parse-options";
 import { sourcePaths } from "../../lib/cli/source-paths";
 import { writeText } from "../../lib/cli/write-lines";
 import { escapeInvisible, jsonWithoutInvisible } from "../../lib/format/escape";
-import { parseStream } from "../../lib/ingest/parse-stream";
 import { corruptGzipNote, expandSources } from "../../lib/ingest/sources";
 
 const HELP = `Usage: auditscope parse [--count] PATH...
@@ -36,46 +37,57 @@ export async function parseCommand(args: string[]): Promise<number> {
   const files: FileCount[] = [];
   let reported = 0;
   let unreadable = 0;
+  // The files given are one log: an event a rotation split goes on in the next file's parser,
+  // and is printed and counted with the file it began in.
+  let parser: AuditParser | null = null;
+  const carried = new Map<AuditEvent, FileCount>();
+  const take = async (out: ParseOutput, file: FileCount) => {
+    let text = "";
+    for (const event of out.events) {
+      const beganIn = carried.get(event) ?? file;
+      carried.delete(event);
+      beganIn.events++;
+      if (!values.count) text += `${jsonWithoutInvisible(eventToJson(event, beganIn.path))}\n`;
+    }
+    if (text) await writeText(process.stdout, text);
+    for (const entry of out.malformed) {
+      if (reported++ < MAX_MALFORMED_REPORTED) {
+        process.stderr.write(`${escapeInvisible(file.path)}:${entry.line}: ${entry.message}\n`);
+      }
+    }
+  };
   for (const source of expandSources(sourcePaths("parse", positionals))) {
     if (source.unreadable !== null) {
       unreadable++;
       process.stderr.write(`auditscope: ${escapeInvisible(source.unreadable)}\n`);
       continue;
     }
-    let last: FileCount = { path: source.path, lines: 0, records: 0, events: 0, malformed: 0 };
+    const file: FileCount = { path: source.path, lines: 0, records: 0, events: 0, malformed: 0 };
+    files.push(file);
     let corrupt: Error | null = null;
     const input = source.open(undefined, (error) => {
       corrupt = error;
     });
-    for await (const { events, malformed, stats } of parseStream(input)) {
-      if (!values.count) {
-        const text = events
-          .map((event) => `${jsonWithoutInvisible(eventToJson(event, source.path))}\n`)
-          .join("");
-        if (text) await writeText(process.stdout, text);
-      }
-      for (const entry of malformed) {
-        if (reported++ < MAX_MALFORMED_REPORTED) {
-          process.stderr.write(`${escapeInvisible(source.path)}:${entry.line}: ${entry.message}\n`);
-        }
-      }
-      last = {
-        path: source.path,
-        lines: stats.lines,
-        records: stats.records,
-        events: stats.events,
-        malformed: stats.malformed,
-      };
-    }
+    const current: AuditParser = parser?.nextFile() ?? new AuditParser();
+    parser = current;
+    for await (const chunk of input) await take(current.push(chunk as Buffer), file);
+    await take(current.endInput(), file);
+    for (const event of current.openEvents()) if (!carried.has(event)) carried.set(event, file);
+    Object.assign(file, {
+      lines: current.stats.lines,
+      records: current.stats.records,
+      malformed: current.stats.malformed,
+    });
     if (corrupt) {
       // As ingest keeps it: one more malformed entry where the gzip data stopped.
-      last = { ...last, malformed: last.malformed + 1 };
+      file.malformed++;
       process.stderr.write(
-        `${escapeInvisible(source.path)}:${last.lines + 1}: ${corruptGzipNote(corrupt)}\n`,
+        `${escapeInvisible(source.path)}:${file.lines + 1}: ${corruptGzipNote(corrupt)}\n`,
       );
     }
-    files.push(last);
   }
+  const last = files.at(-1);
+  if (parser && last) await take(parser.flush(), last);
   if (reported > MAX_MALFORMED_REPORTED) {
     process.stderr.write(`… and ${reported - MAX_MALFORMED_REPORTED} more lines that could not be read\n`);
   }
