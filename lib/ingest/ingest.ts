@@ -10,7 +10,7 @@ import {
   markIngestStart,
   undoUnfinishedIngest,
 } from "../store/ingest-marks";
-import { linkToEarlierParents } from "../store/process-links";
+import { linkToEarlierProcesses } from "../store/process-links";
 import { type DatasetSummary, mergeSummaries } from "./dataset-summary";
 import { inlineChannel, type ParseChannel, workerChannel } from "./parse-channel";
 import { type FileStats, type ParseMessage, type Refusal, SNIFF_LINES } from "./parse-side";
@@ -419,7 +419,7 @@ export async function ingest(
         target.writer.writeBatch(batch);
         const ranges = markedRanges(db, id);
         if (ranges && target.writer.skippedEvents) dropRowsOfSkippedEvents(db, ranges);
-        if (ranges) linkToEarlierParents(db, ranges);
+        if (ranges) linkToEarlierProcesses(db, ranges);
         target.writer.rederiveRegrown();
         target.writer.writeSessions(sessions);
         const previous = db

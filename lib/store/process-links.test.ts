@@ -128,4 +128,34 @@ describe("process links when files are added to a dataset", () => {
     expect(curl?.argv).toBe(JSON.stringify(["curl"]));
     expect(curl?.types).toContain("SYSCALL");
   });
+
+  it("chains a re-exec to the image stored from the file added before, under the same parent", async () => {
+    // The shell runs a script with `exec`: the same pid, the same parent, a new image.
+    const first = await ingest(expandSources([log("k.log", [shell])]), { db });
+    const dataset = first.dataset as number;
+    await ingest(expandSources([log("l.log", [exec(2, 5, 100, 1, "/usr/bin/vim")])]), { db, dataset });
+    expect(tree(dataset)).toEqual([
+      "pid 1 (not seen) <- -",
+      "/bin/bash <- pid 1 (not seen)",
+      "/usr/bin/vim <- pid 1 (not seen)",
+    ]);
+    const chained = db
+      .prepare<[number], { prev: string | null }>(
+        `SELECT prev.exe AS prev FROM processes c LEFT JOIN processes prev ON prev.id = c.chain_prev_id
+         WHERE c.dataset_id = ? AND c.exe = '/usr/bin/vim'`,
+      )
+      .get(dataset);
+    expect(chained?.prev).toBe("/bin/bash");
+  });
+
+  it("keeps one placeholder for a parent never seen exec'ing, whichever file its children came in", async () => {
+    const first = await ingest(expandSources([log("m.log", [exec(1, 0, 200, 50, "/bin/sh")])]), { db });
+    const dataset = first.dataset as number;
+    await ingest(expandSources([log("n.log", [exec(2, 5, 300, 50, "/bin/ls")])]), { db, dataset });
+    expect(tree(dataset)).toEqual([
+      "pid 50 (not seen) <- -",
+      "/bin/sh <- pid 50 (not seen)",
+      "/bin/ls <- pid 50 (not seen)",
+    ]);
+  });
 });

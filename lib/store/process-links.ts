@@ -25,33 +25,62 @@ export function replaceSkippedProcesses(db: Database.Database, p: MarkedRanges):
         AND NOT EXISTS (SELECT 1 FROM processes kept WHERE kept.dataset_id = @id AND kept.event_id = s.stored)
       GROUP BY s.stored)
     UPDATE processes SET event_id = moved.event FROM moved WHERE processes.id = moved.process`).run(p);
-  db.exec(`CREATE TEMP TABLE IF NOT EXISTS process_twins (skipped INTEGER PRIMARY KEY, stored INTEGER)`);
-  db.prepare(`DELETE FROM temp.process_twins`).run();
   // Driven by the skipped events (CROSS JOIN keeps that order): each lookup is by index.
-  db.prepare(`INSERT INTO temp.process_twins (skipped, stored)
-    SELECT own.id, (SELECT kept.id FROM processes kept WHERE kept.dataset_id = @id AND kept.event_id = s.stored)
+  repointToTwins(
+    db,
+    p,
+    `SELECT own.id, (SELECT kept.id FROM processes kept WHERE kept.dataset_id = @id AND kept.event_id = s.stored)
     FROM temp.skipped_events s CROSS JOIN processes own ON own.dataset_id = @id AND own.event_id = s.skipped
-    WHERE s.skipped > @event AND s.skipped < @end`).run(p);
-  for (const column of ["parent_id", "chain_prev_id"]) {
-    db.prepare(`UPDATE processes SET ${column} = (SELECT stored FROM temp.process_twins WHERE skipped = processes.${column})
-      WHERE id > @process AND id < @end AND ${column} IN (SELECT skipped FROM temp.process_twins)`).run(p);
-  }
-  db.prepare(`DELETE FROM processes WHERE id IN (SELECT skipped FROM temp.process_twins)`).run();
+    WHERE s.skipped > @event AND s.skipped < @end`,
+  );
+  db.prepare(`DELETE FROM processes WHERE id IN (SELECT own FROM temp.process_twins)`).run();
   db.prepare(`DELETE FROM processes WHERE id > @process AND id < @end AND event_id IS NOT NULL
     AND NOT EXISTS (SELECT 1 FROM events e WHERE e.id = processes.event_id)`).run(p);
-  db.prepare(`DELETE FROM temp.process_twins`).run();
   db.prepare(`DELETE FROM temp.skipped_events WHERE skipped > @event AND skipped < @end`).run(p);
   dropUnusedPlaceholders(db, p);
 }
 
 /**
+ * Links this ingest's processes to those stored by the dataset's earlier ingests, as one ingest of
+ * all the files would have: its parse knew nothing of them (forward order: the files added later
+ * hold the later events).
+ */
+export function linkToEarlierProcesses(db: Database.Database, p: MarkedRanges): void {
+  if (p.process <= p.base) return;
+  chainToEarlierExecs(db, p);
+  linkToEarlierParents(db, p);
+  mergeEarlierPlaceholders(db, p);
+  dropUnusedPlaceholders(db, p);
+}
+
+/**
+ * An exec that was the first this ingest saw of its pid, re-exec'ing the image an earlier ingest
+ * stored (same pid, same parent pid): an exec chain after it, with its parent, not a new child.
+ */
+function chainToEarlierExecs(db: Database.Database, p: MarkedRanges): void {
+  db.prepare(`WITH firsts AS MATERIALIZED (
+      SELECT min(id) AS id FROM processes WHERE id > @process AND id < @end GROUP BY node, pid),
+    found AS MATERIALIZED (
+      SELECT c.id AS exec,
+        (SELECT k.id FROM events e INDEXED BY events_dataset_id_pid_idx
+           JOIN processes k ON k.dataset_id = @id AND k.event_id = e.id
+          WHERE e.dataset_id = @id AND e.pid = c.pid AND e.node = c.node AND e.id <= @event
+            AND e.time_ms <= c.time_ms AND k.placeholder = 0 AND k.success IS NOT 0
+          ORDER BY e.time_ms DESC, e.id DESC LIMIT 1) AS prev
+      FROM firsts f CROSS JOIN processes c ON c.id = f.id
+      WHERE c.placeholder = 0 AND c.chain_prev_id IS NULL AND c.ppid IS NOT NULL AND c.ppid <> c.pid)
+    UPDATE processes SET chain_prev_id = k.id, parent_id = k.parent_id
+    FROM found JOIN processes k ON k.id = found.prev
+    WHERE processes.id = found.exec AND k.ppid = processes.ppid`).run(p);
+}
+
+/**
  * Children this ingest linked to a placeholder (`pid N (not seen)`) whose pid's exec is stored from
  * an earlier ingest of the dataset: linked to the latest such exec before them that replaced the
- * pid's image, as one ingest of all the files would have. A placeholder known to stand for a pid
- * born again by a fork, or whose parent differs from the exec's, is a different process: kept.
+ * pid's image. A placeholder known to stand for a pid born again by a fork, or whose parent
+ * differs from the exec's, is a different process: kept.
  */
-export function linkToEarlierParents(db: Database.Database, p: MarkedRanges): void {
-  if (p.process <= p.base) return;
+function linkToEarlierParents(db: Database.Database, p: MarkedRanges): void {
   db.prepare(`WITH found AS MATERIALIZED (
       SELECT c.id AS child,
         (SELECT k.id FROM events e INDEXED BY events_dataset_id_pid_idx
@@ -64,7 +93,40 @@ export function linkToEarlierParents(db: Database.Database, p: MarkedRanges): vo
       WHERE c.id > @process AND c.id < @end AND ph.id > @process AND ph.placeholder = 1 AND ph.time_ms IS NULL)
     UPDATE processes SET parent_id = found.parent FROM found
     WHERE processes.id = found.child AND found.parent IS NOT NULL`).run(p);
-  dropUnusedPlaceholders(db, p);
+}
+
+/**
+ * A placeholder of this ingest for a pid an earlier ingest also never saw exec'ing is that
+ * ingest's placeholder (the latest, unless their parents differ): one `pid N (not seen)` with
+ * all its children, not one per ingest.
+ */
+function mergeEarlierPlaceholders(db: Database.Database, p: MarkedRanges): void {
+  repointToTwins(
+    db,
+    p,
+    `WITH earlier AS MATERIALIZED (
+      SELECT node, pid, ppid, max(id) AS id FROM processes
+      WHERE id >= @base AND id <= @process AND placeholder = 1 AND time_ms IS NULL GROUP BY node, pid, ppid)
+    SELECT own.id, max(q.id) FROM processes own JOIN earlier q
+      ON q.node = own.node AND q.pid = own.pid AND (q.ppid IS own.ppid OR q.ppid IS NULL OR own.ppid IS NULL)
+    WHERE own.id > @process AND own.id < @end AND own.placeholder = 1 AND own.time_ms IS NULL
+    GROUP BY own.id`,
+  );
+}
+
+/**
+ * Fills the twins table from `pairs` (SELECT own row, twin row) and points this ingest's parent
+ * and chain links at the own rows to their twins instead. The table keeps the pairs until the next
+ * call: a caller may still need them.
+ */
+function repointToTwins(db: Database.Database, p: MarkedRanges, pairs: string): void {
+  db.exec(`CREATE TEMP TABLE IF NOT EXISTS process_twins (own INTEGER PRIMARY KEY, twin INTEGER)`);
+  db.prepare(`DELETE FROM temp.process_twins`).run();
+  db.prepare(`INSERT INTO temp.process_twins (own, twin) ${pairs}`).run(p);
+  for (const column of ["parent_id", "chain_prev_id"]) {
+    db.prepare(`UPDATE processes SET ${column} = (SELECT twin FROM temp.process_twins WHERE own = processes.${column})
+      WHERE id > @process AND id < @end AND ${column} IN (SELECT own FROM temp.process_twins)`).run(p);
+  }
 }
 
 /** This ingest's placeholders that no row points at any more (one may point at another: repeated). */
