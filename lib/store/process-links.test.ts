@@ -158,4 +158,31 @@ describe("process links when files are added to a dataset", () => {
       "/bin/ls <- pid 50 (not seen)",
     ]);
   });
+
+  it("links what a newer file stored to the processes of an older file added after it", async () => {
+    const newer = log("o.log", [exec(2, 5, 200, 100, "/usr/bin/curl"), exec(3, 6, 100, 1, "/usr/bin/vim")]);
+    const older = log("p.log", [shell]);
+    const first = await ingest(expandSources([newer]), { db });
+    const dataset = first.dataset as number;
+    await ingest(expandSources([older]), { db, dataset });
+    const whole = await ingest(expandSources([older, newer]), { db });
+    const expected = [
+      "pid 1 (not seen) <- -",
+      "/bin/bash <- pid 1 (not seen)",
+      "/usr/bin/curl <- /bin/bash",
+      "/usr/bin/vim <- pid 1 (not seen)",
+    ];
+    expect(tree(whole.dataset)).toEqual(expected);
+    expect(tree(dataset).sort()).toEqual([...expected].sort());
+    const chains = (id: number | null) =>
+      db
+        .prepare<[number], { link: string }>(
+          `SELECT c.exe || ' after ' || prev.exe AS link FROM processes c JOIN processes prev ON prev.id = c.chain_prev_id
+           WHERE c.dataset_id = ?`,
+        )
+        .all(id ?? 0)
+        .map((row) => row.link);
+    expect(chains(dataset)).toEqual(["/usr/bin/vim after /bin/bash"]);
+    expect(chains(whole.dataset)).toEqual(chains(dataset));
+  });
 });

@@ -41,9 +41,9 @@ export function replaceSkippedProcesses(db: Database.Database, p: MarkedRanges):
 }
 
 /**
- * Links this ingest's processes to those stored by the dataset's earlier ingests, as one ingest of
- * all the files would have: its parse knew nothing of them (forward order: the files added later
- * hold the later events).
+ * Links this ingest's processes and those stored by the dataset's earlier ingests as one ingest of
+ * all the files would have: its parse knew nothing of them. Files are usually added oldest first
+ * (this ingest's processes come after the stored ones) but may come newest first.
  */
 export function linkToEarlierProcesses(db: Database.Database, p: MarkedRanges): void {
   if (p.process <= p.base) return;
@@ -51,6 +51,7 @@ export function linkToEarlierProcesses(db: Database.Database, p: MarkedRanges): 
   linkToEarlierParents(db, p);
   mergeEarlierPlaceholders(db, p);
   dropUnusedPlaceholders(db, p);
+  linkStoredToAddedExecs(db, p);
 }
 
 /**
@@ -112,6 +113,56 @@ function mergeEarlierPlaceholders(db: Database.Database, p: MarkedRanges): void 
     WHERE own.id > @process AND own.id < @end AND own.placeholder = 1 AND own.time_ms IS NULL
     GROUP BY own.id`,
   );
+}
+
+/**
+ * Stored rows that this ingest's execs come before (an older file added after a newer one): a
+ * child linked to a placeholder for a pid this ingest saw exec'ing before it is that exec's child,
+ * and a stored exec re-exec'ing an image this ingest added (same pid and parent pid) is its chain.
+ * The stored placeholders this leaves with no child go.
+ */
+function linkStoredToAddedExecs(db: Database.Database, p: MarkedRanges): void {
+  db.exec(`CREATE TEMP TABLE IF NOT EXISTS added_pids (node, pid, PRIMARY KEY (node, pid)) WITHOUT ROWID`);
+  db.prepare(`DELETE FROM temp.added_pids`).run();
+  db.prepare(`INSERT INTO temp.added_pids (node, pid) SELECT DISTINCT node, pid FROM processes
+    WHERE id > @process AND id < @end AND placeholder = 0`).run(p);
+  const storedPlaceholders = `id >= @base AND id <= @process AND placeholder = 1 AND time_ms IS NULL
+    AND (node, pid) IN (SELECT node, pid FROM temp.added_pids)`;
+  db.prepare(`WITH found AS MATERIALIZED (
+      SELECT c.id AS child,
+        (SELECT k.id FROM events e INDEXED BY events_dataset_id_pid_idx
+           JOIN processes k ON k.dataset_id = @id AND k.event_id = e.id
+          WHERE e.dataset_id = @id AND e.pid = ph.pid AND e.node = ph.node
+            AND e.time_ms <= c.time_ms AND k.placeholder = 0 AND k.success IS NOT 0
+            AND (ph.ppid IS NULL OR k.ppid = ph.ppid)
+          ORDER BY e.time_ms DESC, e.id DESC LIMIT 1) AS parent
+      FROM (SELECT id, node, pid, ppid FROM processes WHERE ${storedPlaceholders}) ph
+        CROSS JOIN processes c ON c.dataset_id = @id AND c.parent_id = ph.id
+      WHERE c.id <= @process)
+    UPDATE processes SET parent_id = found.parent FROM found
+    WHERE processes.id = found.child AND found.parent > @process`).run(p);
+  db.prepare(`WITH lasts AS MATERIALIZED (
+      SELECT max(id) AS id FROM processes WHERE id > @process AND id < @end AND placeholder = 0 GROUP BY node, pid),
+    found AS MATERIALIZED (
+      SELECT k.id AS prev,
+        (SELECT r.id FROM events e INDEXED BY events_dataset_id_pid_idx
+           JOIN processes r ON r.dataset_id = @id AND r.event_id = e.id
+          WHERE e.dataset_id = @id AND e.pid = k.pid AND e.node = k.node AND e.id <= @event
+            AND e.time_ms >= k.time_ms AND r.placeholder = 0
+          ORDER BY e.time_ms, e.id LIMIT 1) AS next
+      FROM lasts l CROSS JOIN processes k ON k.id = l.id
+      WHERE k.success IS NOT 0 AND k.ppid IS NOT NULL AND k.ppid <> k.pid)
+    UPDATE processes SET chain_prev_id = k.id, parent_id = k.parent_id
+    FROM found JOIN processes k ON k.id = found.prev
+    WHERE processes.id = found.next AND processes.ppid = k.ppid
+      AND (processes.chain_prev_id IS NULL OR processes.chain_prev_id IN (SELECT id FROM processes WHERE ${storedPlaceholders}))`).run(
+    p,
+  );
+  db.prepare(`DELETE FROM processes WHERE ${storedPlaceholders}
+    AND NOT EXISTS (SELECT 1 FROM processes r WHERE r.dataset_id = @id AND r.parent_id = processes.id)
+    AND NOT EXISTS (SELECT 1 FROM events e INDEXED BY events_dataset_id_pid_idx
+      JOIN processes r ON r.dataset_id = @id AND r.event_id = e.id
+      WHERE e.dataset_id = @id AND e.pid = processes.pid AND r.chain_prev_id = processes.id)`).run(p);
 }
 
 /**
