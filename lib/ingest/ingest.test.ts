@@ -391,6 +391,26 @@ describe.skipIf(!corpusAvailable)("ingest into a real database", () => {
     ]);
   });
 
+  it("reads every line of a gzip followed by bytes that are not gzip, and notes those bytes", async () => {
+    const log = readCorpus("msticpy/auditd_log.txt");
+    const file = path.join(dir, "trailing.log.gz");
+    writeFileSync(file, Buffer.concat([gzipSync(log), Buffer.from("XXXXXXXXgarbage")]));
+    const result = await ingest(expandSources([file]), { db });
+    const lines = log.toString("latin1").trimEnd().split("\n").length;
+    expect(result.files[0]).toMatchObject({ refused: null, lines, malformed: 1 });
+    const rows = db
+      .prepare(`SELECT line, code, message FROM malformed_lines WHERE dataset_id = ?`)
+      .all(result.dataset);
+    expect(rows).toEqual([
+      {
+        line: lines + 1,
+        code: "corrupt-gzip",
+        message:
+          "its gzip data is followed by bytes that are not gzip: all the gzip data was read, those bytes were not",
+      },
+    ]);
+  });
+
   it("keeps where a gzip stopped even when the dataset already keeps as many malformed lines as it may", async () => {
     const junk = path.join(dir, "junk.log");
     const record =

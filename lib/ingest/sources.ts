@@ -10,7 +10,7 @@ import {
 } from "node:fs";
 import path from "node:path";
 import { PassThrough, type Readable, Transform } from "node:stream";
-import { createGunzip, constants as zlibConstants } from "node:zlib";
+import { GzipMembers } from "./gunzip";
 import { rotatedOldestFirst, rotationOrder } from "./rotation-order";
 
 export interface ReadableSource {
@@ -45,13 +45,9 @@ export interface UnreadableSource {
 
 export type Source = ReadableSource | UnreadableSource;
 
-/** zlib's errors about the data itself (`Z_BUF_ERROR`: cut short, `Z_DATA_ERROR`: corrupt), not about reading it. */
-function isBadCompressedData(error: NodeJS.ErrnoException): boolean {
-  return error.code === "Z_BUF_ERROR" || error.code === "Z_DATA_ERROR";
-}
-
 /** What went wrong with gzip data that stopped making sense (see `Source.open`). */
 export function describeCorruptGzip(error: NodeJS.ErrnoException): string {
+  if (error.code === "TRAILING_GARBAGE") return "its gzip data is followed by bytes that are not gzip";
   return error.code === "Z_BUF_ERROR"
     ? "its gzip data is cut short"
     : `its gzip data is corrupt (${error.message})`;
@@ -59,7 +55,14 @@ export function describeCorruptGzip(error: NodeJS.ErrnoException): string {
 
 /** The malformed entry's message where gzip data stopped making sense. */
 export function corruptGzipNote(error: NodeJS.ErrnoException): string {
-  return `${describeCorruptGzip(error)}: what it gave up to here was read, nothing after`;
+  return error.code === "TRAILING_GARBAGE"
+    ? `${describeCorruptGzip(error)}: all the gzip data was read, those bytes were not`
+    : `${describeCorruptGzip(error)}: what it gave up to here was read, nothing after`;
+}
+
+/** Errors about the data itself, not about reading it: told to `onCorrupt` when given. */
+function isBadCompressedData(error: NodeJS.ErrnoException): boolean {
+  return error.code === "Z_BUF_ERROR" || error.code === "Z_DATA_ERROR" || error.code === "TRAILING_GARBAGE";
 }
 
 /** Decompresses when the content starts with the gzip magic bytes, whatever the file's name. */
@@ -78,24 +81,13 @@ export function decompressIfGzip(input: Readable, onCorrupt?: (error: Error) => 
     }
     input.unshift(head);
     if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
-      const gunzip = createGunzip();
-      gunzip.on("error", (error: NodeJS.ErrnoException) => {
-        if (!onCorrupt || !isBadCompressedData(error)) {
-          onError(error);
-          return;
-        }
-        // A log copied while it was written, or a damaged disk: keep what was decoded.
-        onCorrupt(error);
-        input.unpipe(gunzip);
-        out.end();
+      // A log copied while it was written, or a damaged disk: keep what was decoded.
+      const gunzip = new GzipMembers((error: NodeJS.ErrnoException) => {
+        if (onCorrupt && isBadCompressedData(error)) onCorrupt(error);
+        else onError(error);
       });
-      // At a cut-short end zlib reports the error in place of its last step's output: flushing
-      // first hands over everything decodable (up to 16 KB more of the log).
-      input.pipe(gunzip, { end: false });
-      input.on("end", () => {
-        if (!gunzip.destroyed) gunzip.flush(zlibConstants.Z_SYNC_FLUSH, () => gunzip.end());
-      });
-      gunzip.pipe(out);
+      gunzip.on("error", onError);
+      input.pipe(gunzip).pipe(out);
     } else {
       input.pipe(out);
     }
