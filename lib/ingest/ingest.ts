@@ -419,8 +419,8 @@ export async function ingest(
         target.writer.writeBatch(batch);
         const ranges = markedRanges(db, id);
         if (ranges && target.writer.skippedEvents) dropRowsOfSkippedEvents(db, ranges);
-        if (ranges) linkToEarlierProcesses(db, ranges);
         target.writer.rederiveRegrown();
+        if (ranges) linkToEarlierProcesses(db, ranges);
         target.writer.writeSessions(sessions);
         const previous = db
           .prepare<[number], { summary: string | null }>(`SELECT summary FROM datasets WHERE id = ?`)

@@ -126,6 +126,9 @@ describe("process links when files are added to a dataset", () => {
       )
       .get(dataset);
     expect(curl?.argv).toBe(JSON.stringify(["curl"]));
+    expect(db.prepare(`SELECT count(*) AS n FROM processes WHERE chain_prev_id = id`).get()).toEqual({
+      n: 0,
+    });
     expect(curl?.types).toContain("SYSCALL");
   });
 
@@ -184,5 +187,58 @@ describe("process links when files are added to a dataset", () => {
         .map((row) => row.link);
     expect(chains(dataset)).toEqual(["/usr/bin/vim after /bin/bash"]);
     expect(chains(whole.dataset)).toEqual(chains(dataset));
+  });
+
+  /** Each process as `exe <- parent [after the exec it replaced]`, sorted: what the tree shows. */
+  function links(dataset: number | null): string[] {
+    const label = (alias: string) =>
+      `CASE WHEN ${alias}.placeholder = 1 THEN 'pid ' || ${alias}.pid || ' (not seen)' ELSE ${alias}.exe END`;
+    return db
+      .prepare<[number], { link: string }>(
+        `SELECT ${label("c")} || ' <- ' || coalesce(${label("p")}, '-') || coalesce(' after ' || ${label("q")}, '') AS link
+         FROM processes c LEFT JOIN processes p ON p.id = c.parent_id LEFT JOIN processes q ON q.id = c.chain_prev_id
+         WHERE c.dataset_id = ?`,
+      )
+      .all(dataset ?? 0)
+      .map((row) => row.link)
+      .sort();
+  }
+
+  const opened = (serial: number, second: number, pid: number, ppid: number) =>
+    [
+      `type=SYSCALL msg=audit(${1_700_000_000 + second}.000:${serial}): arch=c000003e syscall=2 success=yes exit=3 items=1 ppid=${ppid} pid=${pid} auid=1000 uid=1000 gid=1000 euid=1000 tty=pts0 ses=3 comm="sh" exe="/bin/sh"`,
+      `type=EOE msg=audit(${1_700_000_000 + second}.000:${serial}):`,
+    ].join("\n");
+
+  const splits: [string, string[], string[]][] = [
+    [
+      "re-execs of a pid in the added file after the first",
+      [exec(1, 1, 21, 13, "/bin/a"), exec(2, 2, 13, 1, "/bin/x")],
+      [exec(3, 3, 21, 13, "/bin/b"), exec(4, 4, 21, 13, "/bin/c")],
+    ],
+    [
+      "a child of the pid before its re-exec",
+      [exec(1, 1, 24, 15, "/bin/a")],
+      [exec(2, 2, 30, 24, "/bin/kid"), exec(3, 3, 24, 15, "/bin/b")],
+    ],
+    [
+      "a child of the pid, then its parent pid seen, before its re-exec",
+      [exec(1, 1, 12, 1, "/bin/a")],
+      [exec(2, 2, 40, 12, "/bin/kid"), opened(3, 3, 12, 1), exec(4, 4, 12, 1, "/bin/b")],
+    ],
+  ];
+
+  it.each(splits)("gives the tree one ingest gives, in either order: %s", async (_, older, newer) => {
+    const whole = await ingest(expandSources([log("whole.log", [...older, ...newer])]), { db });
+    const expected = links(whole.dataset);
+    for (const [first, second] of [
+      [older, newer],
+      [newer, older],
+    ] as const) {
+      const part = await ingest(expandSources([log("first.log", first)]), { db });
+      const dataset = part.dataset as number;
+      await ingest(expandSources([log("second.log", second)]), { db, dataset });
+      expect(links(dataset)).toEqual(expected);
+    }
   });
 });
