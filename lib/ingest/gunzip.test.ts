@@ -77,6 +77,25 @@ describe("GzipMembers", () => {
     expect((await read(gz)).problems).toEqual(["Z_DATA_ERROR"]);
   });
 
+  it("says corrupt deflate data is corrupt and keeps what came before it", async () => {
+    const gz = gzipSync(text);
+    const at = Math.floor(gz.length / 2);
+    gz.fill(0xff, at, at + 100);
+    const { out, problems } = await read(gz);
+    expect(problems).toEqual(["Z_DATA_ERROR"]);
+    expect(log.startsWith(out)).toBe(true);
+    expect(out.length).toBeGreaterThan(log.length / 3);
+  });
+
+  it("holds back while its reader does (a chunk that inflates to much more is not all buffered)", async () => {
+    const gz = gzipSync(Buffer.alloc(50_000_000, "a"));
+    const gunzip = new GzipMembers();
+    Readable.from([gz]).pipe(gunzip);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(gunzip.readableLength).toBeLessThan(1_000_000);
+    expect((await buffer(gunzip)).length).toBe(50_000_000);
+  });
+
   it("is a stream error when no one is told of problems", async () => {
     const gz = Buffer.concat([gzipSync(text), Buffer.from("garbage")]);
     await expect(buffer(Readable.from([gz]).pipe(new GzipMembers()))).rejects.toThrow(

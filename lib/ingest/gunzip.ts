@@ -64,6 +64,16 @@ export class GzipMembers extends Transform {
     this.consume(chunk).then(() => done(), done);
   }
 
+  override _read(size: number): void {
+    this.inflater?.resume();
+    super._read(size);
+  }
+
+  override _destroy(error: Error | null, done: (error: Error | null) => void): void {
+    this.inflater?.destroy();
+    done(error);
+  }
+
   override _flush(done: TransformCallback): void {
     this.finish().then(() => done(), done);
   }
@@ -108,11 +118,13 @@ export class GzipMembers extends Transform {
     inflater.on("data", (data: Buffer) => {
       this.crc = crc32(data, this.crc);
       this.size = (this.size + data.length) >>> 0;
-      if (this.state !== "stopped") this.push(data);
+      // Our reader is behind: zlib holds its next write until `_read` asks for more.
+      if (this.state !== "stopped" && !this.push(data)) inflater.pause();
     });
     this.failed = new Promise((_, reject) => inflater.once("error", reject));
     this.failed.catch(() => {});
     this.ended = Promise.race([new Promise<void>((resolve) => inflater.once("end", resolve)), this.failed]);
+    this.ended.catch(() => {});
     this.fed = 0;
     this.crc = 0;
     this.size = 0;
