@@ -87,6 +87,7 @@ export function decompressIfGzip(input: Readable, onCorrupt?: (error: Error) => 
         else onError(error);
       });
       gunzip.on("error", onError);
+      out.on("close", () => gunzip.destroy());
       input.pipe(gunzip).pipe(out);
     } else {
       input.pipe(out);
