@@ -210,35 +210,109 @@ describe("process links when files are added to a dataset", () => {
       `type=EOE msg=audit(${1_700_000_000 + second}.000:${serial}):`,
     ].join("\n");
 
-  const splits: [string, string[], string[]][] = [
+  const forked = (serial: number, second: number, pid: number, ppid: number, child: number) =>
+    [
+      `type=SYSCALL msg=audit(${1_700_000_000 + second}.000:${serial}): arch=c000003e syscall=56 success=yes exit=${child} items=0 ppid=${ppid} pid=${pid} auid=1000 uid=1000 gid=1000 euid=1000 tty=pts0 ses=3 comm="sh" exe="/bin/sh"`,
+      `type=EOE msg=audit(${1_700_000_000 + second}.000:${serial}):`,
+    ].join("\n");
+
+  /** One log cut into files (each a list of events), added to a dataset in every order. */
+  const splits: [string, string[][]][] = [
     [
       "re-execs of a pid in the added file after the first",
-      [exec(1, 1, 21, 13, "/bin/a"), exec(2, 2, 13, 1, "/bin/x")],
-      [exec(3, 3, 21, 13, "/bin/b"), exec(4, 4, 21, 13, "/bin/c")],
+      [
+        [exec(1, 1, 21, 13, "/bin/a"), exec(2, 2, 13, 1, "/bin/x")],
+        [exec(3, 3, 21, 13, "/bin/b"), exec(4, 4, 21, 13, "/bin/c")],
+      ],
     ],
     [
       "a child of the pid before its re-exec",
-      [exec(1, 1, 24, 15, "/bin/a")],
-      [exec(2, 2, 30, 24, "/bin/kid"), exec(3, 3, 24, 15, "/bin/b")],
+      [[exec(1, 1, 24, 15, "/bin/a")], [exec(2, 2, 30, 24, "/bin/kid"), exec(3, 3, 24, 15, "/bin/b")]],
     ],
     [
       "a child of the pid, then its parent pid seen, before its re-exec",
-      [exec(1, 1, 12, 1, "/bin/a")],
-      [exec(2, 2, 40, 12, "/bin/kid"), opened(3, 3, 12, 1), exec(4, 4, 12, 1, "/bin/b")],
+      [
+        [exec(1, 1, 12, 1, "/bin/a")],
+        [exec(2, 2, 40, 12, "/bin/kid"), opened(3, 3, 12, 1), exec(4, 4, 12, 1, "/bin/b")],
+      ],
+    ],
+    [
+      "children of the pid before and after its re-exec",
+      [
+        [exec(1, 1, 15, 1, "/bin/a")],
+        [exec(2, 2, 33, 15, "/bin/kid"), exec(3, 3, 15, 1, "/bin/b"), exec(4, 4, 33, 15, "/bin/kid2")],
+      ],
+    ],
+    [
+      "a failed exec first in the file, then a re-exec",
+      [[exec(1, 1, 14, 1, "/bin/a")], [exec(2, 2, 14, 1, "/bin/none", true), exec(3, 3, 14, 1, "/bin/b")]],
+    ],
+    [
+      "a failed exec last in the file, then a re-exec",
+      [[exec(1, 1, 14, 1, "/bin/a"), exec(2, 2, 14, 1, "/bin/none", true)], [exec(3, 3, 14, 1, "/bin/b")]],
+    ],
+    [
+      "a child of a pid seen only by a syscall, then the pid's exec",
+      [[opened(1, 1, 101, 95), exec(2, 2, 103, 101, "/bin/kid")], [exec(3, 3, 101, 95, "/bin/b")]],
+    ],
+    [
+      "a pid seen only by a syscall, its child in the next file",
+      [[opened(1, 1, 88, 87)], [exec(2, 2, 157, 88, "/bin/kid")]],
+    ],
+    [
+      "children of a pid seen only by a syscall, one in each file",
+      [[opened(1, 1, 15, 1), exec(2, 2, 27, 15, "/bin/kid")], [exec(3, 3, 38, 15, "/bin/kid2")]],
+    ],
+    [
+      "a pid seen only by a syscall, its parent pid never seen but its parent's children in the other file",
+      [[exec(1, 1, 1000, 1, "/bin/daemon")], [opened(2, 2, 500, 1), exec(3, 3, 700, 500, "/bin/kid")]],
+    ],
+    [
+      "a grandchild through a pid seen only by a syscall",
+      [[exec(1, 1, 28, 14, "/bin/a")], [opened(2, 2, 40, 28), exec(3, 3, 77, 40, "/bin/kid")]],
+    ],
+    [
+      "a fork, the forked child's child, then its exec",
+      [
+        [exec(1, 1, 12, 1, "/bin/a")],
+        [forked(2, 2, 12, 1, 51), exec(3, 3, 60, 51, "/bin/kid"), exec(4, 4, 51, 12, "/bin/b")],
+      ],
+    ],
+    [
+      "re-execs of a pid in three files",
+      [[exec(1, 1, 21, 1, "/bin/a")], [exec(2, 2, 21, 1, "/bin/b")], [exec(3, 3, 21, 1, "/bin/c")]],
+    ],
+    [
+      "re-execs of a pid in three files, then a child",
+      [
+        [exec(1, 1, 21, 1, "/bin/a")],
+        [exec(2, 2, 21, 1, "/bin/b")],
+        [exec(3, 3, 21, 1, "/bin/c"), exec(4, 4, 30, 21, "/bin/kid")],
+      ],
     ],
   ];
 
-  it.each(splits)("gives the tree one ingest gives, in either order: %s", async (_, older, newer) => {
-    const whole = await ingest(expandSources([log("whole.log", [...older, ...newer])]), { db });
+  /** Every order of the numbers below n. */
+  const orders = (n: number): number[][] =>
+    n === 0
+      ? [[]]
+      : orders(n - 1).flatMap((order) =>
+          Array.from({ length: n }, (_, at) => [...order.slice(0, at), n - 1, ...order.slice(at)]),
+        );
+
+  it.each(splits)("gives the tree one ingest gives, in any order: %s", async (_, files) => {
+    const whole = await ingest(expandSources([log("whole.log", files.flat())]), { db });
     const expected = links(whole.dataset);
-    for (const [first, second] of [
-      [older, newer],
-      [newer, older],
-    ] as const) {
-      const part = await ingest(expandSources([log("first.log", first)]), { db });
-      const dataset = part.dataset as number;
-      await ingest(expandSources([log("second.log", second)]), { db, dataset });
-      expect(links(dataset)).toEqual(expected);
+    for (const order of orders(files.length)) {
+      let dataset: number | undefined;
+      for (const index of order) {
+        const added = await ingest(expandSources([log(`part${index}.log`, files[index] ?? [])]), {
+          db,
+          dataset,
+        });
+        dataset = added.dataset as number;
+      }
+      expect({ order, links: links(dataset ?? null) }).toEqual({ order, links: expected });
     }
   });
 });

@@ -43,39 +43,56 @@ export function replaceSkippedProcesses(db: Database.Database, p: MarkedRanges):
 /**
  * Links this ingest's processes and those stored by the dataset's earlier ingests as one ingest of
  * all the files would have: its parse knew nothing of them. Files are usually added oldest first
- * (this ingest's processes come after the stored ones) but may come newest first. Runs after the
- * events that records reached late were derived again (their pid may only be known since).
+ * (this ingest's processes come after the stored ones) but may come newest first or between two
+ * stored ones. Runs after the events that records reached late were derived again (their pid may
+ * only be known since).
  */
 export function linkToEarlierProcesses(db: Database.Database, p: MarkedRanges): void {
   if (p.process <= p.base) return;
-  collectExecs(db, p);
+  collectPids(db, p);
   chainToEarlierExecs(db, p);
   linkToEarlierParents(db, p);
+  adoptOrphanPlaceholders(db, p, "added");
   mergeEarlierPlaceholders(db, p);
-  dropUnusedPlaceholders(db, p);
   linkStoredToAddedExecs(db, p);
+  adoptOrphanPlaceholders(db, p, "stored");
+  chainStoredToAddedExecs(db, p);
   alignChainParents(db);
+  dropUnusedPlaceholders(db, p);
 }
 
 /**
- * The execs, stored and this ingest's, of each (node, pid) this ingest has a row for, by time:
- * every lookup below is one seek (through the events, a busy pid's would be read per child).
+ * The execs and placeholders of each (node, pid) this ingest has a row for or knows as
+ * a placeholder's parent, in temp tables: every lookup below is one seek (through the events, a
+ * busy pid's would be read per child).
  */
-function collectExecs(db: Database.Database, p: MarkedRanges): void {
+function collectPids(db: Database.Database, p: MarkedRanges): void {
   // Typed as in processes: a comparison with an untyped column could not use the index.
   db.exec(`CREATE TEMP TABLE IF NOT EXISTS link_pids (node TEXT, pid INTEGER, PRIMARY KEY (node, pid)) WITHOUT ROWID;
     CREATE TEMP TABLE IF NOT EXISTS link_execs (id INTEGER PRIMARY KEY, node TEXT, pid INTEGER, time_ms INTEGER,
       event_id INTEGER, ppid INTEGER, success INTEGER);
-    CREATE INDEX IF NOT EXISTS temp.link_execs_at ON link_execs (node, pid, time_ms, event_id);`);
-  db.prepare(`DELETE FROM temp.link_pids`).run();
-  db.prepare(`DELETE FROM temp.link_execs`).run();
-  db.prepare(`INSERT OR IGNORE INTO temp.link_pids (node, pid)
-    SELECT node, pid FROM processes WHERE id > @process AND id < @end`).run(p);
-  db.prepare(`INSERT INTO temp.link_execs (id, node, pid, time_ms, event_id, ppid, success)
-    SELECT id, node, pid, time_ms, event_id, ppid, success FROM processes
-    WHERE id >= @base AND id < @end AND placeholder = 0 AND (node, pid) IN (SELECT node, pid FROM temp.link_pids)`).run(
+    CREATE INDEX IF NOT EXISTS temp.link_execs_at ON link_execs (node, pid, time_ms, event_id);
+    CREATE TEMP TABLE IF NOT EXISTS link_placeholders (id INTEGER PRIMARY KEY, node TEXT, pid INTEGER);
+    CREATE INDEX IF NOT EXISTS temp.link_placeholders_of ON link_placeholders (node, pid);`);
+  for (const table of ["link_pids", "link_execs", "link_placeholders"])
+    db.prepare(`DELETE FROM temp.${table}`).run();
+  addPids(
+    db,
     p,
+    `SELECT node, pid FROM processes WHERE id > @process AND id < @end
+    UNION ALL SELECT node, ppid FROM processes WHERE id > @process AND id < @end AND placeholder = 1 AND ppid IS NOT NULL`,
   );
+}
+
+/** Adds the (node, pid) pairs that `pids` selects, with their execs and placeholders (`pid N (not seen)`). */
+function addPids(db: Database.Database, p: MarkedRanges, pids: string): void {
+  if (db.prepare(`INSERT OR IGNORE INTO temp.link_pids (node, pid) ${pids}`).run(p).changes === 0) return;
+  const ofPids = `(node, pid) IN (SELECT node, pid FROM temp.link_pids)`;
+  db.prepare(`INSERT OR IGNORE INTO temp.link_execs (id, node, pid, time_ms, event_id, ppid, success)
+    SELECT id, node, pid, time_ms, event_id, ppid, success FROM processes
+    WHERE id >= @base AND id < @end AND placeholder = 0 AND ${ofPids}`).run(p);
+  db.prepare(`INSERT OR IGNORE INTO temp.link_placeholders (id, node, pid) SELECT id, node, pid FROM processes
+    WHERE id >= @base AND id < @end AND placeholder = 1 AND time_ms IS NULL AND ${ofPids}`).run(p);
 }
 
 /** The latest exec of (node, pid) at `time` or before that replaced the image, among those `where` allows. */
@@ -85,19 +102,59 @@ function latestExec(node: string, pid: string, time: string, where: string): str
     ORDER BY x.time_ms DESC, x.event_id DESC LIMIT 1)`;
 }
 
+/**
+ * When a process row came: a placeholder's time is its first child's (it was made for that child;
+ * after an older file was added, not the child with the lowest id).
+ */
+function rowTime(row: string): string {
+  return `COALESCE(${row}.time_ms,
+    (SELECT min(r.time_ms) FROM processes r WHERE r.dataset_id = @id AND r.parent_id = ${row}.id))`;
+}
+
+/**
+ * The latest placeholder among `which` for the pid of exec `x`, made before it and after the
+ * pid's last exec before it that replaced the image: the process `x` re-exec'd, if their parent
+ * pids agree.
+ */
+function placeholderBefore(x: string, which: string): string {
+  const made = rowTime("ph");
+  return `(SELECT ph.id FROM temp.link_placeholders l JOIN processes ph ON ph.id = l.id
+    WHERE l.node = ${x}.node AND l.pid = ${x}.pid AND ${which} AND ${made} < ${x}.time_ms
+      AND ${made} > coalesce((SELECT y.time_ms FROM temp.link_execs y
+        WHERE y.node = ${x}.node AND y.pid = ${x}.pid AND y.success IS NOT 0
+          AND (y.time_ms, y.event_id) < (${x}.time_ms, ${x}.event_id)
+        ORDER BY y.time_ms DESC, y.event_id DESC LIMIT 1), 0)
+    ORDER BY ${made} DESC LIMIT 1)`;
+}
+
 /** This ingest's placeholders for a pid it knew nothing of (`pid N (not seen)`). */
 const OWN_PLACEHOLDERS = `id > @process AND id < @end AND placeholder = 1 AND time_ms IS NULL`;
 
 /**
- * An exec that was the first this ingest saw of its pid, re-exec'ing the image an earlier ingest
- * stored (same pid, same parent pid): an exec chain after it, with its parent, not a new child
- * (nor a chain after this ingest's placeholder for the pid).
+ * A row `ph` and an exec `x` of its pid may be one process: `ph` is an exec, or a placeholder (its
+ * parent pid is all it tells) whose parent pid agrees, is unknown or is init's (an orphan's).
+ */
+const SAME_PROCESS = (ph: string) =>
+  `(${ph}.placeholder = 0 OR ${ph}.ppid IS NULL OR x.ppid = ${ph}.ppid OR ${ph}.ppid = 1)`;
+
+/** Pids this ingest saw exec'ing. */
+const ADDED_EXEC_PIDS = `(SELECT node, pid FROM temp.link_execs WHERE id > @process)`;
+
+/**
+ * The execs this ingest saw of a pid up to the first that replaced its image, re-exec'ing the
+ * image an earlier ingest stored (same pid, same parent pid): an exec chain after it, with its
+ * parent, not a new child (nor a chain after this ingest's placeholder for the pid).
  */
 function chainToEarlierExecs(db: Database.Database, p: MarkedRanges): void {
+  // `replaced` counts the pid's execs that replaced the image, up to this one.
   db.prepare(`WITH firsts AS MATERIALIZED (
-      SELECT min(id) AS id FROM processes WHERE id > @process AND id < @end AND placeholder = 0 GROUP BY node, pid),
+      SELECT id FROM (SELECT id, success,
+          sum(success IS NOT 0) OVER (PARTITION BY node, pid ORDER BY id ROWS UNBOUNDED PRECEDING) AS replaced
+        FROM processes WHERE id > @process AND id < @end AND placeholder = 0)
+      WHERE replaced = (success IS NOT 0)),
     found AS MATERIALIZED (
-      SELECT c.id AS exec, ${latestExec("c.node", "c.pid", "c.time_ms", "x.id <= @process")} AS prev
+      SELECT c.id AS exec, COALESCE(${placeholderBefore("c", "l.id <= @process")},
+        ${latestExec("c.node", "c.pid", "c.time_ms", "x.id <= @process")}) AS prev
       FROM firsts f CROSS JOIN processes c ON c.id = f.id
       WHERE c.ppid IS NOT NULL AND c.ppid <> c.pid
         AND (c.chain_prev_id IS NULL OR c.chain_prev_id IN (SELECT id FROM processes WHERE ${OWN_PLACEHOLDERS})))
@@ -109,12 +166,12 @@ function chainToEarlierExecs(db: Database.Database, p: MarkedRanges): void {
 /**
  * Children this ingest linked to a placeholder whose pid's exec is stored from an earlier ingest
  * of the dataset: linked to the latest such exec before them that replaced the pid's image. A
- * placeholder whose parent differs from the exec's is a different process: kept.
+ * placeholder whose parent differs from the exec's is a different process (unless init's: an
+ * orphan's) and kept.
  */
 function linkToEarlierParents(db: Database.Database, p: MarkedRanges): void {
   db.prepare(`WITH found AS MATERIALIZED (
-      SELECT c.id AS child,
-        ${latestExec("ph.node", "ph.pid", "c.time_ms", "x.id <= @process AND (ph.ppid IS NULL OR x.ppid = ph.ppid)")} AS parent
+      SELECT c.id AS child, ${latestExec("ph.node", "ph.pid", rowTime("c"), `x.id <= @process AND ${SAME_PROCESS("ph")}`)} AS parent
       FROM processes c JOIN processes ph ON ph.id = c.parent_id
       WHERE c.id > @process AND c.id < @end AND ph.id > @process AND ph.placeholder = 1 AND ph.time_ms IS NULL)
     UPDATE processes SET parent_id = found.parent FROM found
@@ -122,61 +179,101 @@ function linkToEarlierParents(db: Database.Database, p: MarkedRanges): void {
 }
 
 /**
+ * Placeholders of one side (this ingest's or the stored ones) with a known parent pid but no
+ * parent row (the pid had none when they were made there): the child of that pid's latest exec,
+ * or else placeholder, that the other side made before them, as one ingest would have linked.
+ */
+function adoptOrphanPlaceholders(db: Database.Database, p: MarkedRanges, side: "added" | "stored"): void {
+  const [own, other] =
+    side === "added"
+      ? ["id > @process AND id < @end", "<= @process"]
+      : ["id >= @base AND id <= @process", "> @process"];
+  const orphans = `SELECT * FROM processes WHERE ${own} AND placeholder = 1 AND ppid IS NOT NULL AND parent_id IS NULL`;
+  // When each placeholder of their parent pids was made, once (init's may have thousands of children).
+  db.prepare(`WITH made AS MATERIALIZED (
+      SELECT q.id, q.node, q.pid, ${rowTime("q")} AS time FROM temp.link_placeholders l JOIN processes q ON q.id = l.id
+      WHERE l.id ${other} AND (l.node, l.pid) IN (SELECT node, ppid FROM (${orphans}))),
+    found AS MATERIALIZED (
+      SELECT c.id AS child, COALESCE(${latestExec("c.node", "c.ppid", rowTime("c"), `x.id ${other}`)},
+        (SELECT max(m.id) FROM made m WHERE m.node = c.node AND m.pid = c.ppid AND m.time <= ${rowTime("c")})) AS parent
+      FROM (${orphans}) c)
+    UPDATE processes SET parent_id = found.parent FROM found
+    WHERE processes.id = found.child AND found.parent IS NOT NULL`).run(p);
+}
+
+/**
  * A placeholder of this ingest for a pid an earlier ingest also never saw exec'ing is that
  * ingest's placeholder (the latest, unless their parents differ): one `pid N (not seen)` with
- * all its children, not one per ingest.
+ * all its children, not one per ingest. When this ingest's came first (an older file), the
+ * parent it knew is the one kept.
  */
 function mergeEarlierPlaceholders(db: Database.Database, p: MarkedRanges): void {
   repointToTwins(
     db,
     p,
     `WITH earlier AS MATERIALIZED (
-      SELECT node, pid, ppid, max(id) AS id FROM processes
-      WHERE id >= @base AND id <= @process AND placeholder = 1 AND time_ms IS NULL GROUP BY node, pid, ppid)
+      SELECT q.node, q.pid, q.ppid, max(q.id) AS id FROM temp.link_placeholders l JOIN processes q ON q.id = l.id
+      WHERE l.id <= @process GROUP BY q.node, q.pid, q.ppid)
     SELECT own.id, max(q.id) FROM processes own JOIN earlier q
       ON q.node = own.node AND q.pid = own.pid AND (q.ppid IS own.ppid OR q.ppid IS NULL OR own.ppid IS NULL)
     WHERE own.id > @process AND own.id < @end AND own.placeholder = 1 AND own.time_ms IS NULL
     GROUP BY own.id`,
   );
+  const firstChild = (ids: string) =>
+    `(SELECT min(r.time_ms) FROM processes r WHERE r.dataset_id = @id AND r.parent_id = t.twin AND r.id ${ids})`;
+  db.prepare(`UPDATE processes SET ppid = own.ppid,
+      parent_id = COALESCE((SELECT up.twin FROM temp.process_twins up WHERE up.own = own.parent_id), own.parent_id)
+    FROM temp.process_twins t JOIN processes own ON own.id = t.own
+    WHERE processes.id = t.twin AND ${firstChild("> @process")} < ${firstChild("<= @process")}`).run(p);
 }
 
 /**
- * Stored rows that this ingest's execs come before (an older file added after a newer one): a
- * child linked to a placeholder for a pid this ingest saw exec'ing before it is that exec's child,
- * and a stored exec re-exec'ing an image this ingest added (same pid and parent pid) is its chain.
- * The stored placeholders this leaves with no child go.
+ * Stored rows that this ingest's execs come before (an older file added after a newer one, or
+ * between two): a stored child of a placeholder or exec of a pid this ingest saw exec'ing before
+ * it is that exec's child.
  */
 function linkStoredToAddedExecs(db: Database.Database, p: MarkedRanges): void {
-  const storedPlaceholders = `id >= @base AND id <= @process AND placeholder = 1 AND time_ms IS NULL
-    AND (node, pid) IN (SELECT node, pid FROM temp.link_execs WHERE id > @process)`;
-  db.prepare(`WITH found AS MATERIALIZED (
-      SELECT c.id AS child,
-        ${latestExec("ph.node", "ph.pid", "c.time_ms", "(ph.ppid IS NULL OR x.ppid = ph.ppid)")} AS parent
-      FROM (SELECT id, node, pid, ppid FROM processes WHERE ${storedPlaceholders}) ph
-        CROSS JOIN processes c ON c.dataset_id = @id AND c.parent_id = ph.id
+  db.prepare(`WITH parents AS MATERIALIZED (
+      SELECT id FROM temp.link_placeholders WHERE id <= @process AND (node, pid) IN ${ADDED_EXEC_PIDS}
+      UNION ALL SELECT id FROM temp.link_execs WHERE id <= @process AND (node, pid) IN ${ADDED_EXEC_PIDS}),
+    found AS MATERIALIZED (
+      SELECT c.id AS child, ${latestExec("ph.node", "ph.pid", rowTime("c"), SAME_PROCESS("ph"))} AS parent
+      FROM parents s CROSS JOIN processes ph ON ph.id = s.id CROSS JOIN processes c ON c.dataset_id = @id AND c.parent_id = ph.id
       WHERE c.id <= @process)
     UPDATE processes SET parent_id = found.parent FROM found
     WHERE processes.id = found.child AND found.parent > @process`).run(p);
-  db.prepare(`WITH lasts AS MATERIALIZED (
-      SELECT max(id) AS id FROM processes WHERE id > @process AND id < @end AND placeholder = 0 GROUP BY node, pid),
-    found AS MATERIALIZED (
-      SELECT k.id AS prev,
-        (SELECT x.id FROM temp.link_execs x
-          WHERE x.node = k.node AND x.pid = k.pid AND x.id <= @process AND x.time_ms >= k.time_ms
-          ORDER BY x.time_ms, x.event_id LIMIT 1) AS next
-      FROM lasts l CROSS JOIN processes k ON k.id = l.id
-      WHERE k.success IS NOT 0 AND k.ppid IS NOT NULL AND k.ppid <> k.pid)
+}
+
+/**
+ * A stored exec re-exec'ing an image this ingest added (same pid and parent pid, the latest before
+ * it) is its chain. The pids of stored children now linked to this ingest's execs join the execs
+ * whose chains are aligned next.
+ */
+function chainStoredToAddedExecs(db: Database.Database, p: MarkedRanges): void {
+  db.prepare(`WITH found AS MATERIALIZED (
+      SELECT x.id AS next, (SELECT y.id FROM temp.link_execs y
+          WHERE y.node = x.node AND y.pid = x.pid AND y.success IS NOT 0 AND (y.time_ms, y.event_id) < (x.time_ms, x.event_id)
+          ORDER BY y.time_ms DESC, y.event_id DESC LIMIT 1) AS prev
+      FROM temp.link_execs x
+      WHERE x.id <= @process AND x.ppid IS NOT NULL AND x.ppid <> x.pid AND (x.node, x.pid) IN ${ADDED_EXEC_PIDS})
     UPDATE processes SET chain_prev_id = k.id, parent_id = k.parent_id
     FROM found JOIN processes k ON k.id = found.prev
-    WHERE processes.id = found.next AND processes.ppid = k.ppid
-      AND (processes.chain_prev_id IS NULL OR processes.chain_prev_id IN (SELECT id FROM processes WHERE ${storedPlaceholders}))`).run(
+    WHERE processes.id = found.next AND found.prev > @process AND processes.ppid = k.ppid`).run(p);
+  db.prepare(`WITH found AS MATERIALIZED (
+      SELECT x.id AS next, ${placeholderBefore("x", "l.id > @process")} AS prev
+      FROM temp.link_execs x JOIN processes c ON c.id = x.id
+      WHERE x.id <= @process AND x.ppid IS NOT NULL AND x.ppid <> x.pid
+        AND (x.node, x.pid) IN (SELECT node, pid FROM temp.link_placeholders WHERE id > @process)
+        AND (c.chain_prev_id IS NULL OR c.chain_prev_id IN (SELECT id FROM temp.link_placeholders WHERE id <= @process)))
+    UPDATE processes SET chain_prev_id = k.id, parent_id = k.parent_id
+    FROM found JOIN processes k ON k.id = found.prev
+    WHERE processes.id = found.next AND processes.ppid = k.ppid`).run(p);
+  addPids(
+    db,
     p,
+    `SELECT c.node, c.pid FROM temp.link_execs x CROSS JOIN processes c ON c.dataset_id = @id AND c.parent_id = x.id
+    WHERE x.id > @process AND c.id <= @process`,
   );
-  // A placeholder's chain successors are execs of its pid: all in link_execs.
-  db.prepare(`DELETE FROM processes WHERE ${storedPlaceholders}
-    AND NOT EXISTS (SELECT 1 FROM processes r WHERE r.dataset_id = @id AND r.parent_id = processes.id)
-    AND NOT EXISTS (SELECT 1 FROM temp.link_execs x JOIN processes r ON r.id = x.id
-      WHERE x.node = processes.node AND x.pid = processes.pid AND r.chain_prev_id = processes.id)`).run(p);
 }
 
 /**
@@ -243,10 +340,10 @@ function repointToTwins(db: Database.Database, p: MarkedRanges, pairs: string): 
   }
 }
 
-/** This ingest's placeholders that no row points at any more (one may point at another: repeated). */
+/** The dataset's placeholders that no row points at any more (one may point at another: repeated). */
 function dropUnusedPlaceholders(db: Database.Database, p: MarkedRanges): void {
-  const drop = db.prepare(`DELETE FROM processes WHERE id > @process AND id < @end AND placeholder = 1
-    AND id NOT IN (SELECT parent_id FROM processes WHERE id > @process AND id < @end AND parent_id IS NOT NULL)
-    AND id NOT IN (SELECT chain_prev_id FROM processes WHERE id > @process AND id < @end AND chain_prev_id IS NOT NULL)`);
+  const drop = db.prepare(`DELETE FROM processes WHERE id >= @base AND id < @end AND placeholder = 1
+    AND NOT EXISTS (SELECT 1 FROM processes r WHERE r.dataset_id = @id AND r.parent_id = processes.id)
+    AND id NOT IN (SELECT chain_prev_id FROM processes WHERE id >= @base AND id < @end AND chain_prev_id IS NOT NULL)`);
   while (drop.run(p).changes > 0);
 }
