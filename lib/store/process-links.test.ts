@@ -290,6 +290,28 @@ describe("process links when files are added to a dataset", () => {
         [exec(3, 3, 21, 1, "/bin/c"), exec(4, 4, 30, 21, "/bin/kid")],
       ],
     ],
+    [
+      "a child of a pid exec'ing again in the other file in the same second",
+      [[exec(1, 1, 21, 1, "/bin/a"), exec(2, 5, 30, 21, "/bin/kid")], [exec(3, 5, 21, 1, "/bin/b")]],
+    ],
+    [
+      "a pid seen only by a syscall, its parent pid exec'ing in the other file as its child runs",
+      [[opened(1, 1, 30, 20), exec(2, 5, 40, 30, "/bin/kid")], [exec(3, 5, 20, 1, "/bin/q")]],
+    ],
+    [
+      "two pids seen only by syscalls, each the other's parent, then each exec'ing",
+      [
+        [opened(1, 2, 12, 11), exec(2, 3, 11, 12, "/bin/e2")],
+        [opened(3, 3, 12, 11), exec(4, 4, 11, 12, "/bin/e4")],
+      ],
+    ],
+    [
+      "a pid seen only by a syscall in both files, its re-exec after its child's",
+      [
+        [opened(1, 1, 20, 9), exec(2, 2, 50, 20, "/bin/x")],
+        [opened(3, 3, 30, 20), exec(4, 4, 40, 30, "/bin/kid"), exec(5, 5, 30, 20, "/bin/p")],
+      ],
+    ],
   ];
 
   /** Every order of the numbers below n. */

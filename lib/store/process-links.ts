@@ -70,8 +70,8 @@ function collectPids(db: Database.Database, p: MarkedRanges): void {
   // Typed as in processes: a comparison with an untyped column could not use the index.
   db.exec(`CREATE TEMP TABLE IF NOT EXISTS link_pids (node TEXT, pid INTEGER, PRIMARY KEY (node, pid)) WITHOUT ROWID;
     CREATE TEMP TABLE IF NOT EXISTS link_execs (id INTEGER PRIMARY KEY, node TEXT, pid INTEGER, time_ms INTEGER,
-      event_id INTEGER, ppid INTEGER, success INTEGER);
-    CREATE INDEX IF NOT EXISTS temp.link_execs_at ON link_execs (node, pid, time_ms, event_id);
+      serial INTEGER, ppid INTEGER, success INTEGER);
+    CREATE INDEX IF NOT EXISTS temp.link_execs_at ON link_execs (node, pid, time_ms, serial);
     CREATE TEMP TABLE IF NOT EXISTS link_placeholders (id INTEGER PRIMARY KEY, node TEXT, pid INTEGER);
     CREATE INDEX IF NOT EXISTS temp.link_placeholders_of ON link_placeholders (node, pid);`);
   for (const table of ["link_pids", "link_execs", "link_placeholders"])
@@ -87,44 +87,71 @@ function collectPids(db: Database.Database, p: MarkedRanges): void {
 /** Adds the (node, pid) pairs that `pids` selects, with their execs and placeholders (`pid N (not seen)`). */
 function addPids(db: Database.Database, p: MarkedRanges, pids: string): void {
   if (db.prepare(`INSERT OR IGNORE INTO temp.link_pids (node, pid) ${pids}`).run(p).changes === 0) return;
-  const ofPids = `(node, pid) IN (SELECT node, pid FROM temp.link_pids)`;
-  db.prepare(`INSERT OR IGNORE INTO temp.link_execs (id, node, pid, time_ms, event_id, ppid, success)
-    SELECT id, node, pid, time_ms, event_id, ppid, success FROM processes
-    WHERE id >= @base AND id < @end AND placeholder = 0 AND ${ofPids}`).run(p);
+  db.prepare(`INSERT OR IGNORE INTO temp.link_execs (id, node, pid, time_ms, serial, ppid, success)
+    SELECT p.id, p.node, p.pid, p.time_ms, e.serial, p.ppid, p.success FROM processes p JOIN events e ON e.id = p.event_id
+    WHERE p.id >= @base AND p.id < @end AND p.placeholder = 0 AND (p.node, p.pid) IN (SELECT node, pid FROM temp.link_pids)`).run(
+    p,
+  );
   db.prepare(`INSERT OR IGNORE INTO temp.link_placeholders (id, node, pid) SELECT id, node, pid FROM processes
-    WHERE id >= @base AND id < @end AND placeholder = 1 AND time_ms IS NULL AND ${ofPids}`).run(p);
-}
-
-/** The latest exec of (node, pid) at `time` or before that replaced the image, among those `where` allows. */
-function latestExec(node: string, pid: string, time: string, where: string): string {
-  return `(SELECT x.id FROM temp.link_execs x
-    WHERE x.node = ${node} AND x.pid = ${pid} AND x.time_ms <= ${time} AND x.success IS NOT 0 AND ${where}
-    ORDER BY x.time_ms DESC, x.event_id DESC LIMIT 1)`;
+    WHERE id >= @base AND id < @end AND placeholder = 1 AND time_ms IS NULL
+      AND (node, pid) IN (SELECT node, pid FROM temp.link_pids)`).run(p);
 }
 
 /**
- * When a process row came: a placeholder's time is its first child's (it was made for that child;
- * after an older file was added, not the child with the lowest id).
+ * Where a row stands in the log, across ingests (event ids follow the order files were added):
+ * its time and serial. A NULL serial (a placeholder made at a fork) stands after its whole millisecond.
  */
-function rowTime(row: string): string {
-  return `COALESCE(${row}.time_ms,
-    (SELECT min(r.time_ms) FROM processes r WHERE r.dataset_id = @id AND r.parent_id = ${row}.id))`;
+interface At {
+  time: string;
+  serial: string;
+}
+
+const EXEC_AT = (x: string): At => ({ time: `${x}.time_ms`, serial: `${x}.serial` });
+
+/** Is `a` before `b` in the log? */
+function isBefore(a: At, b: At): string {
+  return `(${a.time} < ${b.time} OR (${a.time} = ${b.time} AND ${a.serial} < ${b.serial}))`;
 }
 
 /**
- * The latest placeholder among `which` for the pid of exec `x`, made before it and after the
- * pid's last exec before it that replaced the image: the process `x` re-exec'd, if their parent
- * pids agree.
+ * Where a process row stands: its exec's event; a placeholder, where its first child does (it
+ * was made for that child; after an older file was added, not the child with the lowest id).
+ */
+function rowAt(row: string): At {
+  const firstChild = (
+    column: string,
+  ) => `(SELECT ${column} FROM processes r LEFT JOIN events e ON e.id = r.event_id
+    WHERE r.dataset_id = @id AND r.parent_id = ${row}.id AND r.time_ms IS NOT NULL ORDER BY r.time_ms, e.serial LIMIT 1)`;
+  return {
+    time: `COALESCE(${row}.time_ms, ${firstChild("r.time_ms")})`,
+    serial: `CASE WHEN ${row}.event_id IS NOT NULL THEN (SELECT e.serial FROM events e WHERE e.id = ${row}.event_id)
+      WHEN ${row}.time_ms IS NULL THEN ${firstChild("e.serial")} END`,
+  };
+}
+
+/** The latest exec of (node, pid) before `at` that replaced the image, among those `where` allows. */
+function latestExec(node: string, pid: string, at: At, where: string): string {
+  return `(SELECT x.id FROM temp.link_execs x
+    WHERE x.node = ${node} AND x.pid = ${pid} AND x.time_ms <= ${at.time} AND ${isBefore(EXEC_AT("x"), at)}
+      AND x.success IS NOT 0 AND ${where}
+    ORDER BY x.time_ms DESC, x.serial DESC LIMIT 1)`;
+}
+
+/**
+ * The latest placeholder among `which` for the pid of exec `x` (of link_execs), made before it
+ * and after the pid's last exec before it that replaced the image: the process `x` re-exec'd, if
+ * their parent pids agree.
  */
 function placeholderBefore(x: string, which: string): string {
-  const made = rowTime("ph");
-  return `(SELECT ph.id FROM temp.link_placeholders l JOIN processes ph ON ph.id = l.id
-    WHERE l.node = ${x}.node AND l.pid = ${x}.pid AND ${which} AND ${made} < ${x}.time_ms
-      AND ${made} > coalesce((SELECT y.time_ms FROM temp.link_execs y
-        WHERE y.node = ${x}.node AND y.pid = ${x}.pid AND y.success IS NOT 0
-          AND (y.time_ms, y.event_id) < (${x}.time_ms, ${x}.event_id)
-        ORDER BY y.time_ms DESC, y.event_id DESC LIMIT 1), 0)
-    ORDER BY ${made} DESC LIMIT 1)`;
+  const made = rowAt("ph");
+  const m: At = { time: "m.time", serial: "m.serial" };
+  return `(SELECT m.id FROM (SELECT ph.id, ${made.time} AS time, ${made.serial} AS serial
+      FROM temp.link_placeholders l JOIN processes ph ON ph.id = l.id
+      WHERE l.node = ${x}.node AND l.pid = ${x}.pid AND ${which}) m
+    WHERE ${isBefore(m, EXEC_AT(x))} AND NOT EXISTS (SELECT 1 FROM temp.link_execs y
+      WHERE y.node = ${x}.node AND y.pid = ${x}.pid AND y.success IS NOT 0 AND y.time_ms BETWEEN m.time AND ${x}.time_ms
+        AND ${isBefore(m, EXEC_AT("y"))} AND ${isBefore(EXEC_AT("y"), EXEC_AT(x))})
+    ORDER BY m.time DESC, m.serial DESC LIMIT 1)`;
 }
 
 /** This ingest's placeholders for a pid it knew nothing of (`pid N (not seen)`). */
@@ -136,6 +163,18 @@ const OWN_PLACEHOLDERS = `id > @process AND id < @end AND placeholder = 1 AND ti
  */
 const SAME_PROCESS = (ph: string) =>
   `(${ph}.placeholder = 0 OR ${ph}.ppid IS NULL OR x.ppid = ${ph}.ppid OR ${ph}.ppid = 1)`;
+
+/**
+ * `kids`: the children `from` joins (as `c`, with their parent row as `ph`), with where each
+ * stands and their parent's pid.
+ */
+function childrenAt(from: string): string {
+  const at = rowAt("c");
+  return `kids AS MATERIALIZED (SELECT c.id, ph.node, ph.pid, ph.ppid, ph.placeholder, ${at.time} AS time,
+    ${at.serial} AS serial ${from})`;
+}
+
+const KID_AT: At = { time: "k.time", serial: "k.serial" };
 
 /** Pids this ingest saw exec'ing. */
 const ADDED_EXEC_PIDS = `(SELECT node, pid FROM temp.link_execs WHERE id > @process)`;
@@ -154,10 +193,10 @@ function chainToEarlierExecs(db: Database.Database, p: MarkedRanges): void {
       WHERE replaced = (success IS NOT 0)),
     found AS MATERIALIZED (
       SELECT c.id AS exec, COALESCE(${placeholderBefore("c", "l.id <= @process")},
-        ${latestExec("c.node", "c.pid", "c.time_ms", "x.id <= @process")}) AS prev
-      FROM firsts f CROSS JOIN processes c ON c.id = f.id
+        ${latestExec("c.node", "c.pid", EXEC_AT("c"), "x.id <= @process")}) AS prev
+      FROM firsts f CROSS JOIN temp.link_execs c ON c.id = f.id CROSS JOIN processes own ON own.id = c.id
       WHERE c.ppid IS NOT NULL AND c.ppid <> c.pid
-        AND (c.chain_prev_id IS NULL OR c.chain_prev_id IN (SELECT id FROM processes WHERE ${OWN_PLACEHOLDERS})))
+        AND (own.chain_prev_id IS NULL OR own.chain_prev_id IN (SELECT id FROM processes WHERE ${OWN_PLACEHOLDERS})))
     UPDATE processes SET chain_prev_id = k.id, parent_id = k.parent_id
     FROM found JOIN processes k ON k.id = found.prev
     WHERE processes.id = found.exec AND k.ppid = processes.ppid`).run(p);
@@ -170,10 +209,11 @@ function chainToEarlierExecs(db: Database.Database, p: MarkedRanges): void {
  * orphan's) and kept.
  */
 function linkToEarlierParents(db: Database.Database, p: MarkedRanges): void {
-  db.prepare(`WITH found AS MATERIALIZED (
-      SELECT c.id AS child, ${latestExec("ph.node", "ph.pid", rowTime("c"), `x.id <= @process AND ${SAME_PROCESS("ph")}`)} AS parent
-      FROM processes c JOIN processes ph ON ph.id = c.parent_id
-      WHERE c.id > @process AND c.id < @end AND ph.id > @process AND ph.placeholder = 1 AND ph.time_ms IS NULL)
+  db.prepare(`WITH ${childrenAt(`FROM processes c JOIN processes ph ON ph.id = c.parent_id
+      WHERE c.id > @process AND c.id < @end AND ph.id > @process AND ph.placeholder = 1 AND ph.time_ms IS NULL`)},
+    found AS MATERIALIZED (
+      SELECT k.id AS child, ${latestExec("k.node", "k.pid", KID_AT, `x.id <= @process AND ${SAME_PROCESS("k")}`)} AS parent
+      FROM kids k)
     UPDATE processes SET parent_id = found.parent FROM found
     WHERE processes.id = found.child AND found.parent IS NOT NULL`).run(p);
 }
@@ -186,17 +226,24 @@ function linkToEarlierParents(db: Database.Database, p: MarkedRanges): void {
 function adoptOrphanPlaceholders(db: Database.Database, p: MarkedRanges, side: "added" | "stored"): void {
   const [own, other] =
     side === "added"
-      ? ["id > @process AND id < @end", "<= @process"]
-      : ["id >= @base AND id <= @process", "> @process"];
-  const orphans = `SELECT * FROM processes WHERE ${own} AND placeholder = 1 AND ppid IS NOT NULL AND parent_id IS NULL`;
+      ? ["c.id > @process AND c.id < @end", "<= @process"]
+      : ["c.id >= @base AND c.id <= @process", "> @process"];
+  const [at, made] = [rowAt("c"), rowAt("q")];
+  const orphan: At = { time: "c.time", serial: "c.serial" };
+  const placeholder: At = { time: "m.time", serial: "m.serial" };
   // When each placeholder of their parent pids was made, once (init's may have thousands of children).
-  db.prepare(`WITH made AS MATERIALIZED (
-      SELECT q.id, q.node, q.pid, ${rowTime("q")} AS time FROM temp.link_placeholders l JOIN processes q ON q.id = l.id
-      WHERE l.id ${other} AND (l.node, l.pid) IN (SELECT node, ppid FROM (${orphans}))),
+  db.prepare(`WITH orphans AS MATERIALIZED (
+      SELECT c.id, c.node, c.ppid, ${at.time} AS time, ${at.serial} AS serial FROM processes c
+      WHERE ${own} AND placeholder = 1 AND ppid IS NOT NULL AND parent_id IS NULL),
+    made AS MATERIALIZED (
+      SELECT q.id, q.node, q.pid, ${made.time} AS time, ${made.serial} AS serial
+      FROM temp.link_placeholders l JOIN processes q ON q.id = l.id
+      WHERE l.id ${other} AND (l.node, l.pid) IN (SELECT node, ppid FROM orphans)),
     found AS MATERIALIZED (
-      SELECT c.id AS child, COALESCE(${latestExec("c.node", "c.ppid", rowTime("c"), `x.id ${other}`)},
-        (SELECT max(m.id) FROM made m WHERE m.node = c.node AND m.pid = c.ppid AND m.time <= ${rowTime("c")})) AS parent
-      FROM (${orphans}) c)
+      SELECT c.id AS child, COALESCE(${latestExec("c.node", "c.ppid", orphan, `x.id ${other}`)},
+        (SELECT m.id FROM made m WHERE m.node = c.node AND m.pid = c.ppid AND ${isBefore(placeholder, orphan)}
+          ORDER BY m.time DESC, m.serial DESC LIMIT 1)) AS parent
+      FROM orphans c)
     UPDATE processes SET parent_id = found.parent FROM found
     WHERE processes.id = found.child AND found.parent IS NOT NULL`).run(p);
 }
@@ -236,24 +283,25 @@ function linkStoredToAddedExecs(db: Database.Database, p: MarkedRanges): void {
   db.prepare(`WITH parents AS MATERIALIZED (
       SELECT id FROM temp.link_placeholders WHERE id <= @process AND (node, pid) IN ${ADDED_EXEC_PIDS}
       UNION ALL SELECT id FROM temp.link_execs WHERE id <= @process AND (node, pid) IN ${ADDED_EXEC_PIDS}),
+    ${childrenAt(`FROM parents s CROSS JOIN processes ph ON ph.id = s.id
+      CROSS JOIN processes c ON c.dataset_id = @id AND c.parent_id = ph.id WHERE c.id <= @process`)},
     found AS MATERIALIZED (
-      SELECT c.id AS child, ${latestExec("ph.node", "ph.pid", rowTime("c"), SAME_PROCESS("ph"))} AS parent
-      FROM parents s CROSS JOIN processes ph ON ph.id = s.id CROSS JOIN processes c ON c.dataset_id = @id AND c.parent_id = ph.id
-      WHERE c.id <= @process)
+      SELECT k.id AS child, ${latestExec("k.node", "k.pid", KID_AT, SAME_PROCESS("k"))} AS parent FROM kids k)
     UPDATE processes SET parent_id = found.parent FROM found
     WHERE processes.id = found.child AND found.parent > @process`).run(p);
 }
 
 /**
  * A stored exec re-exec'ing an image this ingest added (same pid and parent pid, the latest before
- * it) is its chain. The pids of stored children now linked to this ingest's execs join the execs
+ * it) is its chain. The pids of stored children now linked to this ingest's rows join the execs
  * whose chains are aligned next.
  */
 function chainStoredToAddedExecs(db: Database.Database, p: MarkedRanges): void {
   db.prepare(`WITH found AS MATERIALIZED (
       SELECT x.id AS next, (SELECT y.id FROM temp.link_execs y
-          WHERE y.node = x.node AND y.pid = x.pid AND y.success IS NOT 0 AND (y.time_ms, y.event_id) < (x.time_ms, x.event_id)
-          ORDER BY y.time_ms DESC, y.event_id DESC LIMIT 1) AS prev
+          WHERE y.node = x.node AND y.pid = x.pid AND y.success IS NOT 0 AND y.time_ms <= x.time_ms
+            AND ${isBefore(EXEC_AT("y"), EXEC_AT("x"))}
+          ORDER BY y.time_ms DESC, y.serial DESC LIMIT 1) AS prev
       FROM temp.link_execs x
       WHERE x.id <= @process AND x.ppid IS NOT NULL AND x.ppid <> x.pid AND (x.node, x.pid) IN ${ADDED_EXEC_PIDS})
     UPDATE processes SET chain_prev_id = k.id, parent_id = k.parent_id
@@ -271,8 +319,8 @@ function chainStoredToAddedExecs(db: Database.Database, p: MarkedRanges): void {
   addPids(
     db,
     p,
-    `SELECT c.node, c.pid FROM temp.link_execs x CROSS JOIN processes c ON c.dataset_id = @id AND c.parent_id = x.id
-    WHERE x.id > @process AND c.id <= @process`,
+    `SELECT c.node, c.pid FROM processes x CROSS JOIN processes c ON c.dataset_id = @id AND c.parent_id = x.id
+    WHERE x.id > @process AND x.id < @end AND c.id <= @process`,
   );
 }
 
