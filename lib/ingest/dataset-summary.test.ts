@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGenerator } from "../generator/generate-log";
 import { closeStore, openStore, type Store } from "../store/db";
+import { readEventRaw } from "../store/raw-lines";
 import { overviewBothWays } from "../testing/overview-both-ways";
 import { type DatasetSummary, MAX_TIME_BUCKETS } from "./dataset-summary";
 import { ingest } from "./ingest";
@@ -277,6 +278,40 @@ describe("rows derived from events, with overlapping or rotated files", () => {
     const { fromCounts, fromTables } = overviews(first.dataset as number);
     expect(fromCounts).toEqual(fromTables);
     expect(fromCounts).toEqual(overviews(refId as number).fromCounts);
+  });
+
+  it("keeps a split event's records in log order when the older of its two files is added last", async () => {
+    const { chunks } = createGenerator({ seed: 8, targetBytes: 400_000, node: "web01" });
+    const lines = [...chunks].join("").trimEnd().split("\n");
+    // An exec whose SYSCALL record ends the older file; its EXECVE and the rest begin the newer.
+    const cut = lines.findIndex(
+      (line, i) =>
+        i > lines.length / 2 && line.includes(" type=EXECVE ") && lines[i - 1]?.includes("syscall=59"),
+    );
+    const part = (name: string, text: string[]) => {
+      const file = path.join(dir, name);
+      writeFileSync(file, `${text.join("\n")}\n`, "latin1");
+      return file;
+    };
+    const refId = (await ingest(expandSources([part("order-whole.log", lines)]), { db: store.db })).dataset;
+    const newer = await ingest(expandSources([part("order-newer.log", lines.slice(cut))]), { db: store.db });
+    const dataset = newer.dataset as number;
+    await ingest(expandSources([part("order-older.log", lines.slice(0, cut))]), { db: store.db, dataset });
+    expect(eventRows(dataset, false)).toEqual(eventRows(refId, false));
+    expect(reportRows(dataset)).toEqual(reportRows(refId));
+    expect(processTree(dataset)).toEqual(processTree(refId));
+    // The detail view's lines of the split event read as the log has them.
+    const serial = Number(lines[cut]?.match(/msg=audit\([^:]*:(\d+)\)/)?.[1]);
+    const eventLines = (dataset: number | null) => {
+      const id = store.db
+        .prepare<[number, number], { id: number }>(
+          `SELECT id FROM events WHERE dataset_id = ? AND serial = ?`,
+        )
+        .get(dataset ?? 0, serial)?.id;
+      return readEventRaw(store.db, id ?? 0)?.toString("latin1");
+    };
+    expect(eventLines(dataset)?.split("\n")[0]).toContain("syscall=59");
+    expect(eventLines(dataset)).toBe(eventLines(refId));
   });
 
   it("lets no record of a file refused as not a log into the events of the files around it", async () => {

@@ -118,6 +118,7 @@ export function emptyBatch(): WriteBatch {
 
 export const EVENT_COLUMN = {
   id: 0,
+  fileId: 1,
   node: 3,
   timeMs: 4,
   serial: 5,

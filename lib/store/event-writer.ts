@@ -127,7 +127,7 @@ export class EventWriter {
     this.noteSkipped = db.prepare(
       `INSERT OR REPLACE INTO temp.skipped_events (skipped, stored) VALUES (?, ?)`,
     );
-    this.insertExtra = db.prepare(`INSERT INTO event_raw_extra (event_id, lines) VALUES (?, ?)`);
+    this.insertExtra = db.prepare(`INSERT INTO event_raw_extra (event_id, file_id, lines) VALUES (?, ?, ?)`);
     this.insertMalformed =
       db.prepare(`INSERT INTO malformed_lines (dataset_id, file_id, line, offset, code, message,
       excerpt) VALUES (@dataset, ?, ?, ?, ?, ?, ?)`);
@@ -265,14 +265,14 @@ export class EventWriter {
     // An overlapping file's copy of the event, byte for byte: nothing to add, nothing to split.
     if (stored?.own.equals(incoming)) return 0;
     const known = new Set(
-      stored ? [stored.own, ...stored.late].flatMap((lines) => lines.toString("latin1").split("\n")) : [],
+      stored ? stored.pieces.flatMap((lines) => lines.toString("latin1").split("\n")) : [],
     );
     const missing = incoming
       .toString("latin1")
       .split("\n")
       .filter((line) => !known.has(line));
     if (missing.length > 0) {
-      this.insertExtra.run(existingId, Buffer.from(missing.join("\n"), "latin1"));
+      this.insertExtra.run(existingId, tuple[EVENT_COLUMN.fileId], Buffer.from(missing.join("\n"), "latin1"));
       this.recordsAdded += missing.length;
       this.regrown.add(existingId);
     }

@@ -1,10 +1,14 @@
 import { inflateRawSync } from "node:zlib";
 import type Database from "better-sqlite3";
 
-/** One event's stored lines: its slice of its block, and the lines that came late (oldest first). */
+/**
+ * One event's stored lines: its slice of its block, and every piece of it in log order: that
+ * slice and the lines that came late, each placed by the file it came from (a piece from a file
+ * that began before the event's own goes before it: the older of two files was added last).
+ */
 export interface EventRawParts {
   own: Buffer;
-  late: Buffer[];
+  pieces: Buffer[];
 }
 
 const NEWLINE = Buffer.from("\n");
@@ -19,16 +23,18 @@ const BLOCKS_KEPT = 8;
 export class RawLineReader {
   private readonly slice: Database.Statement<
     [number],
-    { raw_block_id: number; raw_offset: number; raw_length: number }
+    { raw_block_id: number; raw_offset: number; raw_length: number; first_ms: number | null }
   >;
   private readonly blockData: Database.Statement<[number], { data: Buffer }>;
-  private readonly extra: Database.Statement<[number], { lines: Buffer }>;
+  private readonly extra: Database.Statement<[number], { lines: Buffer; first_ms: number | null }>;
   private readonly inflated = new Map<number, Buffer>();
 
   constructor(db: Database.Database) {
-    this.slice = db.prepare(`SELECT raw_block_id, raw_offset, raw_length FROM events WHERE id = ?`);
+    this.slice = db.prepare(`SELECT e.raw_block_id, e.raw_offset, e.raw_length, f.first_ms
+      FROM events e LEFT JOIN source_files f ON f.id = e.file_id WHERE e.id = ?`);
     this.blockData = db.prepare(`SELECT data FROM raw_blocks WHERE id = ?`);
-    this.extra = db.prepare(`SELECT lines FROM event_raw_extra WHERE event_id = ? ORDER BY id`);
+    this.extra = db.prepare(`SELECT x.lines, f.first_ms FROM event_raw_extra x
+      LEFT JOIN source_files f ON f.id = x.file_id WHERE x.event_id = ? ORDER BY x.id`);
   }
 
   /** A block's lines: from `data` when given (a batch's block, not written yet), else from the store. */
@@ -46,9 +52,22 @@ export class RawLineReader {
   parts(eventId: number): EventRawParts | null {
     const row = this.slice.get(eventId);
     if (!row) return null;
+    const own = this.block(row.raw_block_id).subarray(row.raw_offset, row.raw_offset + row.raw_length);
+    // By their file's first time (a stable sort: pieces of one file stay in the order they came);
+    // a piece of unknown file, or of the event's own, after the event's own lines.
+    const late = this.extra
+      .all(eventId)
+      .map((piece) => ({ lines: piece.lines, first: piece.first_ms ?? row.first_ms }))
+      .sort((a, b) => (a.first ?? 0) - (b.first ?? 0));
+    const before = (piece: { first: number | null }) =>
+      piece.first !== null && row.first_ms !== null && piece.first < row.first_ms;
     return {
-      own: this.block(row.raw_block_id).subarray(row.raw_offset, row.raw_offset + row.raw_length),
-      late: this.extra.all(eventId).map((e) => e.lines),
+      own,
+      pieces: [
+        ...late.filter(before).map((piece) => piece.lines),
+        own,
+        ...late.filter((piece) => !before(piece)).map((piece) => piece.lines),
+      ],
     };
   }
 
@@ -56,13 +75,13 @@ export class RawLineReader {
   read(eventId: number): Buffer | null {
     const parts = this.parts(eventId);
     if (!parts) return null;
-    return parts.late.length === 0
+    return parts.pieces.length === 1
       ? Buffer.from(parts.own)
-      : Buffer.concat([parts.own, ...parts.late.flatMap((lines) => [NEWLINE, lines])]);
+      : Buffer.concat(parts.pieces.flatMap((lines, i) => (i === 0 ? [lines] : [NEWLINE, lines])));
   }
 }
 
-/** One event's raw lines, byte for byte: its slice of its block, then any lines that came late. */
+/** One event's raw lines, byte for byte, in log order: its slice of its block and any lines that came late. */
 export function readEventRaw(db: Database.Database, eventId: number): Buffer | null {
   return new RawLineReader(db).read(eventId);
 }
