@@ -312,6 +312,32 @@ describe("process links when files are added to a dataset", () => {
         [opened(3, 3, 30, 20), exec(4, 4, 40, 30, "/bin/kid"), exec(5, 5, 30, 20, "/bin/p")],
       ],
     ],
+    [
+      "a failed exec's parent pid never seen exec'ing, its placeholder made again in the other file",
+      [
+        [exec(1, 1, 15, 2, "/bin/e1", true)],
+        [forked(2, 1, 15, 2, 17), exec(3, 1, 17, 15, "/bin/e3"), exec(4, 1, 13, 2, "/bin/e4", true)],
+      ],
+    ],
+    [
+      "a pid seen with two parent pids (reused), a child of each, then another child in the other file",
+      [
+        [
+          opened(1, 1, 16, 13),
+          exec(2, 1, 15, 16, "/bin/e2"),
+          opened(3, 2, 16, 15),
+          exec(4, 2, 12, 16, "/bin/e4"),
+        ],
+        [exec(5, 2, 17, 16, "/bin/e5")],
+      ],
+    ],
+    [
+      "children of a pid never seen exec'ing before and after it is reused",
+      [
+        [exec(1, 1, 10, 13, "/bin/e1", true)],
+        [exec(2, 1, 13, 15, "/bin/e2"), opened(3, 2, 13, 16), exec(4, 2, 10, 13, "/bin/e4")],
+      ],
+    ],
   ];
 
   /** Every order of the numbers below n. */

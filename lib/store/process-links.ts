@@ -224,10 +224,15 @@ function linkToEarlierParents(db: Database.Database, p: MarkedRanges): void {
  * or else placeholder, that the other side made before them, as one ingest would have linked.
  */
 function adoptOrphanPlaceholders(db: Database.Database, p: MarkedRanges, side: "added" | "stored"): void {
-  const [own, other] =
+  // A stored placeholder that this ingest's was merged into stands for it too.
+  const [own, other, otherPlaceholder] =
     side === "added"
-      ? ["c.id > @process AND c.id < @end", "<= @process"]
-      : ["c.id >= @base AND c.id <= @process", "> @process"];
+      ? ["c.id > @process AND c.id < @end", "<= @process", "l.id <= @process"]
+      : [
+          "c.id >= @base AND c.id <= @process",
+          "> @process",
+          "(l.id > @process OR l.id IN (SELECT twin FROM temp.placeholder_twins))",
+        ];
   const [at, made] = [rowAt("c"), rowAt("q")];
   const orphan: At = { time: "c.time", serial: "c.serial" };
   const placeholder: At = { time: "m.time", serial: "m.serial" };
@@ -238,7 +243,7 @@ function adoptOrphanPlaceholders(db: Database.Database, p: MarkedRanges, side: "
     made AS MATERIALIZED (
       SELECT q.id, q.node, q.pid, ${made.time} AS time, ${made.serial} AS serial
       FROM temp.link_placeholders l JOIN processes q ON q.id = l.id
-      WHERE l.id ${other} AND (l.node, l.pid) IN (SELECT node, ppid FROM orphans)),
+      WHERE ${otherPlaceholder} AND (l.node, l.pid) IN (SELECT node, ppid FROM orphans)),
     found AS MATERIALIZED (
       SELECT c.id AS child, COALESCE(${latestExec("c.node", "c.ppid", orphan, `x.id ${other}`)},
         (SELECT m.id FROM made m WHERE m.node = c.node AND m.pid = c.ppid AND ${isBefore(placeholder, orphan)}
@@ -250,28 +255,46 @@ function adoptOrphanPlaceholders(db: Database.Database, p: MarkedRanges, side: "
 
 /**
  * A placeholder of this ingest for a pid an earlier ingest also never saw exec'ing is that
- * ingest's placeholder (the latest, unless their parents differ): one `pid N (not seen)` with
- * all its children, not one per ingest. When this ingest's came first (an older file), the
- * parent it knew is the one kept.
+ * ingest's placeholder when they are next to each other in the pid's life (no exec of the pid, nor
+ * another placeholder of it, between them) and their parent pids agree or one is unknown: one
+ * `pid N (not seen)` with all its children, not one per ingest. When this ingest's came first (an
+ * older file), the parent it knew is the one kept.
  */
 function mergeEarlierPlaceholders(db: Database.Database, p: MarkedRanges): void {
-  repointToTwins(
-    db,
-    p,
-    `WITH earlier AS MATERIALIZED (
-      SELECT q.node, q.pid, q.ppid, max(q.id) AS id FROM temp.link_placeholders l JOIN processes q ON q.id = l.id
-      WHERE l.id <= @process GROUP BY q.node, q.pid, q.ppid)
-    SELECT own.id, max(q.id) FROM processes own JOIN earlier q
-      ON q.node = own.node AND q.pid = own.pid AND (q.ppid IS own.ppid OR q.ppid IS NULL OR own.ppid IS NULL)
-    WHERE own.id > @process AND own.id < @end AND own.placeholder = 1 AND own.time_ms IS NULL
-    GROUP BY own.id`,
-  );
-  const firstChild = (ids: string) =>
-    `(SELECT min(r.time_ms) FROM processes r WHERE r.dataset_id = @id AND r.parent_id = t.twin AND r.id ${ids})`;
+  const made = rowAt("q");
+  db.exec(`CREATE TEMP TABLE IF NOT EXISTS placeholders_at (id INTEGER PRIMARY KEY, node TEXT, pid INTEGER,
+      ppid INTEGER, time_ms INTEGER, serial INTEGER);
+    CREATE INDEX IF NOT EXISTS temp.placeholders_at_pid ON placeholders_at (node, pid, time_ms, serial);
+    CREATE TEMP TABLE IF NOT EXISTS placeholder_twins (own INTEGER PRIMARY KEY, twin INTEGER, own_first INTEGER);`);
+  db.prepare(`DELETE FROM temp.placeholders_at`).run();
+  db.prepare(`DELETE FROM temp.placeholder_twins`).run();
+  db.prepare(`INSERT INTO temp.placeholders_at (id, node, pid, ppid, time_ms, serial)
+    SELECT l.id, l.node, l.pid, q.ppid, ${made.time}, ${made.serial}
+    FROM temp.link_placeholders l JOIN processes q ON q.id = l.id`).run(p);
+  const [o, s] = [EXEC_AT("o"), EXEC_AT("s")];
+  const between = (x: string) => {
+    const at = EXEC_AT(x);
+    return `${x}.node = o.node AND ${x}.pid = o.pid AND ${x}.time_ms BETWEEN min(o.time_ms, s.time_ms) AND max(o.time_ms, s.time_ms)
+      AND ((${isBefore(o, at)} AND ${isBefore(at, s)}) OR (${isBefore(s, at)} AND ${isBefore(at, o)}))`;
+  };
+  // Each placeholder has at most one neighbour on each side: the one whose parent pid is the same,
+  // else the earlier, is its twin; and each twin takes one (the same way).
+  db.prepare(`INSERT INTO temp.placeholder_twins (own, twin, own_first)
+    WITH pairs AS MATERIALIZED (
+      SELECT o.id AS own, s.id AS twin, ${isBefore(o, s)} AS own_first, s.ppid IS o.ppid AS alike
+      FROM temp.placeholders_at o JOIN temp.placeholders_at s ON s.node = o.node AND s.pid = o.pid
+      WHERE o.id > @process AND s.id <= @process AND o.time_ms IS NOT NULL AND s.time_ms IS NOT NULL
+        AND (s.ppid IS o.ppid OR s.ppid IS NULL OR o.ppid IS NULL)
+        AND NOT EXISTS (SELECT 1 FROM temp.placeholders_at r WHERE ${between("r")} AND r.id NOT IN (o.id, s.id))
+        AND NOT EXISTS (SELECT 1 FROM temp.link_execs r WHERE ${between("r")} AND r.success IS NOT 0)),
+    best AS (SELECT *, row_number() OVER (PARTITION BY own ORDER BY alike DESC, own_first) AS n FROM pairs)
+    SELECT own, twin, own_first FROM (SELECT *, row_number() OVER (PARTITION BY twin ORDER BY alike DESC, own_first DESC) AS m
+      FROM best WHERE n = 1) WHERE m = 1`).run(p);
+  repointToTwins(db, p, `SELECT own, twin FROM temp.placeholder_twins`);
   db.prepare(`UPDATE processes SET ppid = own.ppid,
-      parent_id = COALESCE((SELECT up.twin FROM temp.process_twins up WHERE up.own = own.parent_id), own.parent_id)
-    FROM temp.process_twins t JOIN processes own ON own.id = t.own
-    WHERE processes.id = t.twin AND ${firstChild("> @process")} < ${firstChild("<= @process")}`).run(p);
+      parent_id = COALESCE((SELECT up.twin FROM temp.placeholder_twins up WHERE up.own = own.parent_id), own.parent_id)
+    FROM temp.placeholder_twins t JOIN processes own ON own.id = t.own
+    WHERE processes.id = t.twin AND t.own_first`).run(p);
 }
 
 /**
