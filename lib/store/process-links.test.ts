@@ -338,6 +338,14 @@ describe("process links when files are added to a dataset", () => {
         [exec(2, 1, 13, 15, "/bin/e2"), opened(3, 2, 13, 16), exec(4, 2, 10, 13, "/bin/e4")],
       ],
     ],
+    [
+      "a re-exec of a pid seen only by a syscall, with an exec of the pid in the file between",
+      [
+        [opened(1, 1, 20, 9), exec(2, 1, 30, 20, "/bin/e2")],
+        [exec(3, 1, 20, 30, "/bin/e3")],
+        [exec(4, 1, 20, 9, "/bin/e4")],
+      ],
+    ],
   ];
 
   /** Every order of the numbers below n. */

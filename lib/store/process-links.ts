@@ -56,6 +56,7 @@ export function linkToEarlierProcesses(db: Database.Database, p: MarkedRanges): 
   mergeEarlierPlaceholders(db, p);
   linkStoredToAddedExecs(db, p);
   adoptOrphanPlaceholders(db, p, "stored");
+  unchainStoredOverAddedExecs(db, p);
   chainStoredToAddedExecs(db, p);
   alignChainParents(db);
   dropUnusedPlaceholders(db, p);
@@ -315,6 +316,48 @@ function linkStoredToAddedExecs(db: Database.Database, p: MarkedRanges): void {
 }
 
 /**
+ * A stored exec chained to an image that an exec this ingest added, with another parent pid,
+ * replaced before it (a file added between two stored ones): not a re-exec but a new process, the
+ * child of its parent pid's latest exec or placeholder before it, else of a new `pid N (not seen)`.
+ */
+function unchainStoredOverAddedExecs(db: Database.Database, p: MarkedRanges): void {
+  const stored = EXEC_AT("s");
+  const prev = rowAt("q");
+  db.exec(`CREATE TEMP TABLE IF NOT EXISTS unchained (id INTEGER PRIMARY KEY, node TEXT, ppid INTEGER,
+    time_ms INTEGER, serial INTEGER, parent INTEGER)`);
+  db.prepare(`DELETE FROM temp.unchained`).run();
+  const inserted = db
+    .prepare(`INSERT INTO temp.unchained (id, node, ppid, time_ms, serial)
+    SELECT s.id, s.node, s.ppid, s.time_ms, s.serial FROM temp.link_execs s
+      JOIN processes c ON c.id = s.id JOIN processes q ON q.id = c.chain_prev_id
+      JOIN temp.link_execs y ON y.id = ${latestExec("s.node", "s.pid", stored, "1")}
+    WHERE s.id <= @process AND s.ppid IS NOT NULL AND s.ppid <> s.pid AND (s.node, s.pid) IN ${ADDED_EXEC_PIDS}
+      AND y.id > @process AND y.ppid IS NOT s.ppid AND ${isBefore(prev, EXEC_AT("y"))}`)
+    .run(p).changes;
+  if (inserted === 0) return;
+  addPids(db, p, `SELECT node, ppid FROM temp.unchained`);
+  const u = EXEC_AT("u");
+  const at = rowAt("ph");
+  db.prepare(`UPDATE temp.unchained AS u SET parent = COALESCE(${latestExec("u.node", "u.ppid", u, "1")},
+    (SELECT m.id FROM (SELECT ph.id, ${at.time} AS time_ms, ${at.serial} AS serial
+        FROM temp.link_placeholders l JOIN processes ph ON ph.id = l.id WHERE l.node = u.node AND l.pid = u.ppid) m
+      WHERE ${isBefore(EXEC_AT("m"), u)} ORDER BY m.time_ms DESC, m.serial DESC LIMIT 1))`).run(p);
+  // One placeholder per parent pid, as one ingest makes (with its first child's session).
+  const made = { ...p, last: lastProcessId(db, p) };
+  db.prepare(`INSERT INTO processes (id, dataset_id, node, pid, ses, auid, placeholder)
+    SELECT @last + row_number() OVER (ORDER BY min(u.id)), @id, u.node, u.ppid, c.ses, c.auid, 1
+    FROM temp.unchained u JOIN processes c ON c.id = u.id WHERE u.parent IS NULL GROUP BY u.node, u.ppid`).run(
+    made,
+  );
+  db.prepare(`UPDATE temp.unchained AS u SET parent = (SELECT ph.id FROM processes ph
+      WHERE ph.id > @last AND ph.id < @end AND ph.node = u.node AND ph.pid = u.ppid) WHERE parent IS NULL`).run(
+    made,
+  );
+  db.prepare(`UPDATE processes SET chain_prev_id = NULL, parent_id = u.parent FROM temp.unchained u
+    WHERE processes.id = u.id`).run();
+}
+
+/**
  * A stored exec re-exec'ing an image this ingest added (same pid and parent pid, the latest before
  * it) is its chain. The pids of stored children now linked to this ingest's rows join the execs
  * whose chains are aligned next.
@@ -409,6 +452,17 @@ function repointToTwins(db: Database.Database, p: MarkedRanges, pairs: string): 
     db.prepare(`UPDATE processes SET ${column} = (SELECT twin FROM temp.process_twins WHERE own = processes.${column})
       WHERE id > @process AND id < @end AND ${column} IN (SELECT own FROM temp.process_twins)`).run(p);
   }
+}
+
+/** The highest process id of the dataset: rows made here come after it, in this ingest's range. */
+function lastProcessId(db: Database.Database, p: MarkedRanges): number {
+  return (
+    db
+      .prepare<MarkedRanges, { last: number }>(
+        `SELECT max(id) AS last FROM processes WHERE id >= @base AND id < @end`,
+      )
+      .get(p)?.last ?? p.process
+  );
 }
 
 /** The dataset's placeholders that no row points at any more (one may point at another: repeated). */
