@@ -3,7 +3,15 @@ import { SessionTracker } from "./sessions";
 import { ttyRow } from "./tty";
 import type { DerivedRows, DeriveInput, SessionRow } from "./types";
 
-export type { DerivedRows, DeriveInput, ProcessRow, SessionKind, SessionRow, TtyRow } from "./types";
+export type {
+  DerivedRows,
+  DeriveInput,
+  PlaceholderPpid,
+  ProcessRow,
+  SessionKind,
+  SessionRow,
+  TtyRow,
+} from "./types";
 
 export interface DerivedTablesOptions {
   /** Id of the first process row (ids are sequential); default 1. */
@@ -35,6 +43,7 @@ export class DerivedTables {
     const tty = ttyRow(input);
     return {
       processes: this.processes.add(input),
+      placeholderPpids: this.processes.takePlaceholderPpids(),
       tty: tty === null ? [] : [tty],
       sessions: this.sessionTracker.takeSetAside(),
     };

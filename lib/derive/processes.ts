@@ -1,5 +1,5 @@
 import type { EventFacts } from "../audit/event-facts";
-import type { DeriveInput, ProcessRow } from "./types";
+import type { DeriveInput, PlaceholderPpid, ProcessRow } from "./types";
 
 export const EXEC_SYSCALLS: ReadonlySet<string> = new Set(["execve", "execveat"]);
 /** Syscalls whose successful return value is the pid of a new process. */
@@ -59,6 +59,7 @@ interface NodeState {
 export class ProcessTracker {
   private nextId: number;
   private readonly nodes = new Map<string, NodeState>();
+  private learnt: PlaceholderPpid[] = [];
 
   constructor(
     firstProcessId = 1,
@@ -92,6 +93,16 @@ export class ProcessTracker {
     if (exec && facts.pid !== null) this.exec(state, input, facts.pid, rows);
     if (this.tracked > this.maxTracked) this.forgetIdlest();
     return rows;
+  }
+
+  /**
+   * Parent pids learnt since the last call for placeholders already emitted (their rows are
+   * written with the pid unknown; later links across ingests go by it).
+   */
+  takePlaceholderPpids(): PlaceholderPpid[] {
+    const learnt = this.learnt;
+    this.learnt = [];
+    return learnt;
   }
 
   /** Forgets the states last active longest ago, down to half the cap. */
@@ -157,6 +168,7 @@ export class ProcessTracker {
       if (entry.placeholder && entry.ppid === null) {
         // Learnt the placeholder's parent: later execs of the pid can chain from it.
         entry.ppid = entry.linkedPpid = parent;
+        this.learnt.push({ id: entry.id, ppid: parent });
         return;
       }
       if (parent === entry.ppid || parent === entry.linkedPpid) return;

@@ -75,8 +75,16 @@ export interface SessionRow {
   hasTty: boolean;
 }
 
+/** A placeholder's parent pid, learnt from a record of its pid after its row was emitted. */
+export interface PlaceholderPpid {
+  id: number;
+  ppid: number;
+}
+
 export interface DerivedRows {
   processes: ProcessRow[];
+  /** Parent pids learnt for placeholders emitted earlier: their rows are updated. */
+  placeholderPpids: PlaceholderPpid[];
   tty: TtyRow[];
   /** Parts of sessions set aside (see SessionTracker.takeSetAside); usually none. */
   sessions: readonly SessionRow[];

@@ -92,6 +92,8 @@ export interface WriteBatch {
   search: [number, string][];
   blocks: RawBlock[];
   processes: ProcessTuple[];
+  /** [process id, ppid]: parent pids learnt for placeholders written earlier (or in this batch). */
+  placeholderPpids: [number, number][];
   tty: TtyTuple[];
   malformed: MalformedTuple[];
   /** Rows the reports are computed from (lib/reports). */
@@ -108,6 +110,7 @@ export function emptyBatch(): WriteBatch {
     search: [],
     blocks: [],
     processes: [],
+    placeholderPpids: [],
     tty: [],
     malformed: [],
     reports: emptyReportRows(),

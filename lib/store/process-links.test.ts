@@ -346,6 +346,10 @@ describe("process links when files are added to a dataset", () => {
         [exec(4, 1, 20, 9, "/bin/e4")],
       ],
     ],
+    [
+      "a child of a pid never seen exec'ing, then its parent pid seen, then its exec in the other file",
+      [[exec(1, 1, 30, 20, "/bin/e1"), opened(2, 2, 20, 9)], [exec(3, 2, 20, 9, "/bin/e3")]],
+    ],
   ];
 
   /** Every order of the numbers below n. */
