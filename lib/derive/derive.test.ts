@@ -69,6 +69,11 @@ class Feed {
   event(timeMs: number, facts: Partial<EventFacts>, node = ""): { processes: ProcessRow[]; tty: TtyRow[] } {
     const out = this.derived.add({ eventId: ++this.eventId, node, timeMs, facts: { ...NO_FACTS, ...facts } });
     this.processes.push(...out.processes);
+    // As the store does: the placeholder's row takes what was learnt of its parent.
+    for (const learnt of out.placeholderPpids) {
+      const row = this.processes.find((p) => p.id === learnt.id);
+      if (row) Object.assign(row, { ppid: learnt.ppid, parentId: learnt.parentId });
+    }
     this.tty.push(...out.tty);
     return out;
   }
@@ -413,6 +418,27 @@ describe("processes (synthetic)", () => {
     expect(renderTree(loose.processes)).toBe(
       ["pid 99 (not seen)", "  100 parent", "pid 1 (not seen)", "  101 service"].join("\n"),
     );
+  });
+
+  it("puts a placeholder under its parent pid's process once a record of the pid shows it, unless init's", () => {
+    const feed = new Feed();
+    feed.exec({ pid: 10, ppid: 1, t: 1 }, ["sshd"]);
+    feed.exec({ pid: 30, ppid: 20, t: 2 }, ["kid"]);
+    feed.syscall({ pid: 20, ppid: 10, t: 3 });
+    // pid 40's only later record says init: it may be an orphan, its parent is still unknown.
+    feed.exec({ pid: 50, ppid: 40, t: 4 }, ["kid2"]);
+    feed.syscall({ pid: 40, ppid: 1, t: 5 });
+    expect(renderTree(feed.processes)).toBe(
+      [
+        "pid 1 (not seen)",
+        "  10 sshd",
+        "    pid 20 (not seen)",
+        "      30 kid",
+        "pid 40 (not seen)",
+        "  50 kid2",
+      ].join("\n"),
+    );
+    expect(feed.processes.find((p) => p.pid === 20)?.ppid).toBe(10);
   });
 
   it("never links across nodes", () => {

@@ -166,9 +166,15 @@ export class ProcessTracker {
     if (entry !== undefined && timeMs <= entry.lastMs) return;
     if (!fromFork && entry !== undefined) {
       if (entry.placeholder && entry.ppid === null) {
-        // Learnt the placeholder's parent: later execs of the pid can chain from it.
+        // Learnt the placeholder's parent: later execs of the pid can chain from it. Unless init's
+        // (an orphan's: its parent is still unknown), the row gets it, under that pid's current
+        // process if older than it (a newer one may descend from it).
         entry.ppid = entry.linkedPpid = parent;
-        this.learnt.push({ id: entry.id, ppid: parent });
+        if (parent !== INIT_PID) {
+          const parentId = this.current(state, parent, timeMs);
+          if (parentId !== null && parentId < entry.id) entry.parentId = parentId;
+          this.learnt.push({ id: entry.id, ppid: parent, parentId: entry.parentId });
+        }
         return;
       }
       if (parent === entry.ppid || parent === entry.linkedPpid) return;

@@ -75,15 +75,16 @@ export interface SessionRow {
   hasTty: boolean;
 }
 
-/** A placeholder's parent pid, learnt from a record of its pid after its row was emitted. */
+/** A placeholder's parent pid, learnt from a record of its pid after its row was emitted, and its parent row. */
 export interface PlaceholderPpid {
   id: number;
   ppid: number;
+  parentId: number | null;
 }
 
 export interface DerivedRows {
   processes: ProcessRow[];
-  /** Parent pids learnt for placeholders emitted earlier: their rows are updated. */
+  /** Parent pids (and rows) learnt for placeholders emitted earlier: their rows are updated. */
   placeholderPpids: PlaceholderPpid[];
   tty: TtyRow[];
   /** Parts of sessions set aside (see SessionTracker.takeSetAside); usually none. */

@@ -141,7 +141,8 @@ export class BatchBuilder {
     if (search) this.batch.search.push([id, search]);
     const derived = this.derived.add({ eventId: id, node, timeMs, facts });
     for (const process of derived.processes) this.batch.processes.push(processTuple(process));
-    for (const learnt of derived.placeholderPpids) this.batch.placeholderPpids.push([learnt.id, learnt.ppid]);
+    for (const learnt of derived.placeholderPpids)
+      this.batch.placeholderPpids.push([learnt.id, learnt.ppid, learnt.parentId]);
     for (const session of derived.sessions) this.batch.sessions.push(session);
     for (const tty of derived.tty) {
       this.batch.tty.push([

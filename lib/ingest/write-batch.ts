@@ -92,8 +92,8 @@ export interface WriteBatch {
   search: [number, string][];
   blocks: RawBlock[];
   processes: ProcessTuple[];
-  /** [process id, ppid]: parent pids learnt for placeholders written earlier (or in this batch). */
-  placeholderPpids: [number, number][];
+  /** [process id, ppid, parent id]: parents learnt for placeholders written earlier (or in this batch). */
+  placeholderPpids: [number, number, number | null][];
   tty: TtyTuple[];
   malformed: MalformedTuple[];
   /** Rows the reports are computed from (lib/reports). */

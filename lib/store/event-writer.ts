@@ -79,7 +79,7 @@ export class EventWriter {
   private readonly insertExtra: Database.Statement;
   private readonly insertMalformed: Database.Statement;
   private readonly insertProcess: Database.Statement;
-  private readonly setPlaceholderPpid: Database.Statement<[number, number]>;
+  private readonly setPlaceholderPpid: Database.Statement<[number, number | null, number]>;
   private readonly insertTty: Database.Statement;
   private readonly insertSessionPart: Database.Statement;
   private readonly upsertSession: Database.Statement;
@@ -137,7 +137,7 @@ export class EventWriter {
       pid, ppid, ses, auid, uid, euid, exe, comm, argv, cwd, time_ms, success, placeholder)
       VALUES (?, @dataset, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.setPlaceholderPpid = db.prepare(
-      `UPDATE processes SET ppid = ? WHERE id = ? AND placeholder = 1 AND ppid IS NULL`,
+      `UPDATE processes SET ppid = ?, parent_id = ? WHERE id = ? AND placeholder = 1 AND ppid IS NULL`,
     );
     this.insertTty =
       db.prepare(`INSERT INTO tty_input (dataset_id, event_id, node, ses, auid, pid, time_ms, data,
@@ -206,7 +206,7 @@ export class EventWriter {
     for (const [auid, name] of batch.auidNames) this.summary.nameAuid(auid, name);
     for (const [id, text] of batch.search) this.insertSearch.run(id, text);
     for (const tuple of batch.processes) this.insertProcess.run(...tuple, this.bound);
-    for (const [id, ppid] of batch.placeholderPpids) this.setPlaceholderPpid.run(ppid, id);
+    for (const [id, ppid, parent] of batch.placeholderPpids) this.setPlaceholderPpid.run(ppid, parent, id);
     for (const tuple of batch.tty) this.insertTty.run(...tuple, this.bound);
     this.reports.write(batch.reports);
     for (const s of batch.sessions) this.insertSessionPart.run(...sessionValues(s), this.bound);

@@ -5,6 +5,7 @@ import type Database from "better-sqlite3";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { ingest } from "../ingest/ingest";
 import { expandSources } from "../ingest/sources";
+import { corpusAvailable, corpusPath, readCorpus } from "../testing/corpus";
 import { openDatabase } from "./db";
 
 const dir = mkdtempSync(path.join(tmpdir(), "auditscope-links-"));
@@ -373,6 +374,46 @@ describe("process links when files are added to a dataset", () => {
         dataset = added.dataset as number;
       }
       expect({ order, links: links(dataset ?? null) }).toEqual({ order, links: expected });
+    }
+  });
+});
+
+describe.skipIf(!corpusAvailable)("process links of a real log added in two parts", () => {
+  /** Each process as `pid:time:exe <- parent [after chained row]`, sorted. */
+  function labelledTree(dataset: number | null): string[] {
+    const label = (alias: string) =>
+      `CASE WHEN ${alias}.placeholder = 1 THEN 'pid ' || ${alias}.pid || ' (not seen)'
+        ELSE ${alias}.pid || ':' || ${alias}.time_ms || ':' || ifnull(${alias}.exe, '?') END`;
+    return db
+      .prepare<[number], { link: string }>(
+        `SELECT ${label("c")} || ' <- ' || coalesce(${label("p")}, '-') || coalesce(' after ' || ${label("q")}, '') AS link
+         FROM processes c LEFT JOIN processes p ON p.id = c.parent_id LEFT JOIN processes q ON q.id = c.chain_prev_id
+         WHERE c.dataset_id = ?`,
+      )
+      .all(dataset ?? 0)
+      .map((row) => row.link)
+      .sort();
+  }
+
+  it.each([
+    ["selinux/sepolgen/test_data/audit.log", [0.25, 0.5, 0.75]],
+    ["selinux/sepolgen/test_data/httpd.log", [0.5]],
+  ])("gives one ingest's tree for %s cut in two, in both orders", async (log, shares) => {
+    const lines = readCorpus(log).toString("latin1").trimEnd().split("\n");
+    const expected = labelledTree((await ingest(expandSources([corpusPath(log)]), { db })).dataset);
+    expect(expected.length).toBeGreaterThan(200);
+    for (const share of shares) {
+      const cut = Math.floor(lines.length * share);
+      const parts = [lines.slice(0, cut), lines.slice(cut)].map((part, i) => {
+        const file = path.join(dir, `${path.basename(log)}-${share}-${i}.log`);
+        writeFileSync(file, `${part.join("\n")}\n`, "latin1");
+        return file;
+      });
+      for (const [first, second] of [parts, [...parts].reverse()]) {
+        const dataset = (await ingest(expandSources([first as string]), { db })).dataset as number;
+        await ingest(expandSources([second as string]), { db, dataset });
+        expect({ share, first, tree: labelledTree(dataset) }).toEqual({ share, first, tree: expected });
+      }
     }
   });
 });
