@@ -13,6 +13,12 @@ export interface EventRawParts {
 
 const NEWLINE = Buffer.from("\n");
 
+/** The times a source file's events span (null while unknown). */
+interface FileSpan {
+  first_ms: number | null;
+  last_ms: number | null;
+}
+
 /** Inflated blocks kept: late and duplicate events come in runs, many from one block. */
 const BLOCKS_KEPT = 8;
 
@@ -23,17 +29,17 @@ const BLOCKS_KEPT = 8;
 export class RawLineReader {
   private readonly slice: Database.Statement<
     [number],
-    { raw_block_id: number; raw_offset: number; raw_length: number; first_ms: number | null }
+    { raw_block_id: number; raw_offset: number; raw_length: number } & FileSpan
   >;
   private readonly blockData: Database.Statement<[number], { data: Buffer }>;
-  private readonly extra: Database.Statement<[number], { lines: Buffer; first_ms: number | null }>;
+  private readonly extra: Database.Statement<[number], { lines: Buffer } & FileSpan>;
   private readonly inflated = new Map<number, Buffer>();
 
   constructor(db: Database.Database) {
-    this.slice = db.prepare(`SELECT e.raw_block_id, e.raw_offset, e.raw_length, f.first_ms
+    this.slice = db.prepare(`SELECT e.raw_block_id, e.raw_offset, e.raw_length, f.first_ms, f.last_ms
       FROM events e LEFT JOIN source_files f ON f.id = e.file_id WHERE e.id = ?`);
     this.blockData = db.prepare(`SELECT data FROM raw_blocks WHERE id = ?`);
-    this.extra = db.prepare(`SELECT x.lines, f.first_ms FROM event_raw_extra x
+    this.extra = db.prepare(`SELECT x.lines, f.first_ms, f.last_ms FROM event_raw_extra x
       LEFT JOIN source_files f ON f.id = x.file_id WHERE x.event_id = ? ORDER BY x.id`);
   }
 
@@ -53,22 +59,18 @@ export class RawLineReader {
     const row = this.slice.get(eventId);
     if (!row) return null;
     const own = this.block(row.raw_block_id).subarray(row.raw_offset, row.raw_offset + row.raw_length);
-    // By their file's first time (a stable sort: pieces of one file stay in the order they came);
-    // a piece of unknown file, or of the event's own, after the event's own lines.
-    const late = this.extra
-      .all(eventId)
-      .map((piece) => ({ lines: piece.lines, first: piece.first_ms ?? row.first_ms }))
-      .sort((a, b) => (a.first ?? 0) - (b.first ?? 0));
-    const before = (piece: { first: number | null }) =>
-      piece.first !== null && row.first_ms !== null && piece.first < row.first_ms;
-    return {
-      own,
-      pieces: [
-        ...late.filter(before).map((piece) => piece.lines),
-        own,
-        ...late.filter((piece) => !before(piece)).map((piece) => piece.lines),
-      ],
-    };
+    // By their file's first then last time; pieces of one file (or of unknown file: older rows)
+    // after the event's own lines, in the order they came (the sort is stable).
+    const place = (span: FileSpan) =>
+      span.first_ms === null
+        ? { first: row.first_ms ?? 0, last: row.last_ms ?? 0 }
+        : { first: span.first_ms, last: span.last_ms ?? 0 };
+    const pieces = [
+      { lines: own, ...place(row) },
+      ...this.extra.all(eventId).map((piece) => ({ lines: piece.lines, ...place(piece) })),
+    ];
+    pieces.sort((a, b) => a.first - b.first || a.last - b.last);
+    return { own, pieces: pieces.map((piece) => piece.lines) };
   }
 
   /** All the event's lines, newline-separated. */
