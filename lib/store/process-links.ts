@@ -262,16 +262,11 @@ function adoptOrphanPlaceholders(db: Database.Database, p: MarkedRanges, side: "
  * older file), the parent it knew is the one kept.
  */
 function mergeEarlierPlaceholders(db: Database.Database, p: MarkedRanges): void {
-  const made = rowAt("q");
-  db.exec(`CREATE TEMP TABLE IF NOT EXISTS placeholders_at (id INTEGER PRIMARY KEY, node TEXT, pid INTEGER,
-      ppid INTEGER, time_ms INTEGER, serial INTEGER);
-    CREATE INDEX IF NOT EXISTS temp.placeholders_at_pid ON placeholders_at (node, pid, time_ms, serial);
-    CREATE TEMP TABLE IF NOT EXISTS placeholder_twins (own INTEGER PRIMARY KEY, twin INTEGER, own_first INTEGER);`);
-  db.prepare(`DELETE FROM temp.placeholders_at`).run();
+  db.exec(
+    `CREATE TEMP TABLE IF NOT EXISTS placeholder_twins (own INTEGER PRIMARY KEY, twin INTEGER, own_first INTEGER)`,
+  );
   db.prepare(`DELETE FROM temp.placeholder_twins`).run();
-  db.prepare(`INSERT INTO temp.placeholders_at (id, node, pid, ppid, time_ms, serial)
-    SELECT l.id, l.node, l.pid, q.ppid, ${made.time}, ${made.serial}
-    FROM temp.link_placeholders l JOIN processes q ON q.id = l.id`).run(p);
+  placePlaceholders(db, p, "1");
   const [o, s] = [EXEC_AT("o"), EXEC_AT("s")];
   const between = (x: string) => {
     const at = EXEC_AT(x);
@@ -336,12 +331,11 @@ function unchainStoredOverAddedExecs(db: Database.Database, p: MarkedRanges): vo
     .run(p).changes;
   if (inserted === 0) return;
   addPids(db, p, `SELECT node, ppid FROM temp.unchained`);
+  placePlaceholders(db, p, "(l.node, l.pid) IN (SELECT node, ppid FROM temp.unchained)");
   const u = EXEC_AT("u");
-  const at = rowAt("ph");
   db.prepare(`UPDATE temp.unchained AS u SET parent = COALESCE(${latestExec("u.node", "u.ppid", u, "1")},
-    (SELECT m.id FROM (SELECT ph.id, ${at.time} AS time_ms, ${at.serial} AS serial
-        FROM temp.link_placeholders l JOIN processes ph ON ph.id = l.id WHERE l.node = u.node AND l.pid = u.ppid) m
-      WHERE ${isBefore(EXEC_AT("m"), u)} ORDER BY m.time_ms DESC, m.serial DESC LIMIT 1))`).run(p);
+    (SELECT m.id FROM temp.placeholders_at m WHERE m.node = u.node AND m.pid = u.ppid AND m.time_ms <= u.time_ms
+      AND ${isBefore(EXEC_AT("m"), u)} ORDER BY m.time_ms DESC, m.serial DESC LIMIT 1))`).run(p);
   // One placeholder per parent pid, as one ingest makes (with its first child's session).
   const made = { ...p, last: lastProcessId(db, p) };
   db.prepare(`INSERT INTO processes (id, dataset_id, node, pid, ses, auid, placeholder)
@@ -452,6 +446,22 @@ function repointToTwins(db: Database.Database, p: MarkedRanges, pairs: string): 
     db.prepare(`UPDATE processes SET ${column} = (SELECT twin FROM temp.process_twins WHERE own = processes.${column})
       WHERE id > @process AND id < @end AND ${column} IN (SELECT own FROM temp.process_twins)`).run(p);
   }
+}
+
+/**
+ * Where the placeholders of link_placeholders that `where` (on `l`) selects stand now (see
+ * rowAt), in a temp table by pid and place: worked out once each (a placeholder's first child is
+ * found among all its children: init's may have thousands).
+ */
+function placePlaceholders(db: Database.Database, p: MarkedRanges, where: string): void {
+  db.exec(`CREATE TEMP TABLE IF NOT EXISTS placeholders_at (id INTEGER PRIMARY KEY, node TEXT, pid INTEGER,
+      ppid INTEGER, time_ms INTEGER, serial INTEGER);
+    CREATE INDEX IF NOT EXISTS temp.placeholders_at_pid ON placeholders_at (node, pid, time_ms, serial);`);
+  db.prepare(`DELETE FROM temp.placeholders_at`).run();
+  const made = rowAt("q");
+  db.prepare(`INSERT INTO temp.placeholders_at (id, node, pid, ppid, time_ms, serial)
+    SELECT l.id, l.node, l.pid, q.ppid, ${made.time}, ${made.serial}
+    FROM temp.link_placeholders l JOIN processes q ON q.id = l.id WHERE ${where}`).run(p);
 }
 
 /** The highest process id of the dataset: rows made here come after it, in this ingest's range. */
