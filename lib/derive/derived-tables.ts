@@ -1,4 +1,4 @@
-import { ProcessTracker } from "./processes";
+import { ProcessTracker, type ProcessTrackerState } from "./processes";
 import { SessionTracker } from "./sessions";
 import { ttyRow } from "./tty";
 import type { DerivedRows, DeriveInput, SessionRow } from "./types";
@@ -47,6 +47,16 @@ export class DerivedTables {
       tty: tty === null ? [] : [tty],
       sessions: this.sessionTracker.takeSetAside(),
     };
+  }
+
+  /** What the process tracker knows now (see ProcessTracker.resume). */
+  processState(): ProcessTrackerState {
+    return this.processes.snapshot();
+  }
+
+  /** Goes on from the process tracker's state where the log fed next begins. */
+  resumeProcesses(state: ProcessTrackerState): void {
+    this.processes.resume(state);
   }
 
   /** The sessions (or their last parts) not returned by `add`, once the whole input was added. */

@@ -52,6 +52,9 @@ interface NodeState {
   lineage: Map<number, Lineage>;
 }
 
+/** What the tracker knows at a point of the log, per node: kept to go on from there in a later ingest. */
+export type ProcessTrackerState = [node: string, entries: [number, Entry][], lineage: [number, Lineage][]][];
+
 /**
  * The process tree, built one event at a time. Only per-(node, pid) state is kept — the pid's
  * current entry and any newer lineage evidence — for at most MAX_TRACKED_PIDS pids.
@@ -93,6 +96,22 @@ export class ProcessTracker {
     if (exec && facts.pid !== null) this.exec(state, input, facts.pid, rows);
     if (this.tracked > this.maxTracked) this.forgetIdlest();
     return rows;
+  }
+
+  /** What it knows now (see `resume`). */
+  snapshot(): ProcessTrackerState {
+    return [...this.nodes].map(([node, state]) => [node, [...state.entries], [...state.lineage]]);
+  }
+
+  /**
+   * Goes on from a snapshot taken where the log it is fed now begins (a file added after the
+   * dataset's others): the rows it makes link to the processes those ingests stored.
+   */
+  resume(snapshot: ProcessTrackerState): void {
+    this.nodes.clear();
+    for (const [node, entries, lineage] of snapshot) {
+      this.nodes.set(node, { entries: new Map(entries), lineage: new Map(lineage) });
+    }
   }
 
   /**

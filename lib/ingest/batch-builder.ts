@@ -3,7 +3,9 @@ import { type EventFacts, eventFacts } from "../audit/event-facts";
 import { type EventSummary, summarize } from "../audit/summary";
 import type { AuditEvent, Malformed } from "../audit/types";
 import { DerivedTables, type ProcessRow, type SessionRow } from "../derive/derived-tables";
+import type { ProcessTrackerState } from "../derive/processes";
 import { addReportRows } from "../reports/derive";
+import { isBeforePoint, type LogPoint, type ProcessEnd, type ProcessResumePoint } from "./process-resume";
 import { searchTextOf } from "./search-text";
 import { type EventTuple, emptyBatch, type ProcessTuple, type WriteBatch } from "./write-batch";
 
@@ -18,6 +20,8 @@ export interface BuilderStart {
   nextBlockId: number;
   /** See DerivedTablesOptions. */
   maxOpenSessions?: number;
+  /** The process tracker's state kept where the dataset's log ends: gone on from if this log begins after it. */
+  resumeProcesses?: ProcessResumePoint | null;
 }
 
 export interface EventRowInput {
@@ -107,10 +111,17 @@ export class BatchBuilder {
   /** Events of the open block, waiting for its id to be final. */
   private blockEvents: EventTuple[] = [];
   private readonly namedAuids = new Set<number>();
+  /** The state to go on from, until the first event says whether it comes after it. */
+  private resumeAt: ProcessResumePoint | null;
+  /** Where the state gone on from was taken; null when the tracker began afresh. */
+  private resumedAt: LogPoint | null = null;
+  private behind = false;
+  private last: LogPoint | null = null;
 
   constructor(start: BuilderStart) {
     this.nextEventId = start.nextEventId;
     this.nextBlockId = start.nextBlockId;
+    this.resumeAt = start.resumeProcesses ?? null;
     this.derived = new DerivedTables({
       firstProcessId: start.nextProcessId,
       maxOpenSessions: start.maxOpenSessions,
@@ -139,6 +150,7 @@ export class BatchBuilder {
     }
     const search = searchTextOf(facts);
     if (search) this.batch.search.push([id, search]);
+    this.notePoint({ timeMs, serial: event.serial });
     const derived = this.derived.add({ eventId: id, node, timeMs, facts });
     for (const process of derived.processes) this.batch.processes.push(processTuple(process));
     for (const learnt of derived.placeholderPpids)
@@ -183,6 +195,33 @@ export class BatchBuilder {
 
   sessions(): SessionRow[] {
     return this.derived.sessions();
+  }
+
+  /** How the parse of the processes ended (see ProcessEnd). */
+  processEnd(): ProcessEnd {
+    return {
+      state: JSON.stringify(this.derived.processState()),
+      end: this.last,
+      resumed: this.resumedAt !== null,
+      behind: this.behind,
+    };
+  }
+
+  /**
+   * Goes on from the kept process state if the first event comes after where it was taken (a
+   * later file: events as one ingest of all the files would have linked them); notes any event
+   * before that place, and the latest event.
+   */
+  private notePoint(at: LogPoint): void {
+    if (this.resumeAt !== null) {
+      const from = this.resumeAt;
+      this.resumeAt = null;
+      if (!isBeforePoint(at, from)) {
+        this.derived.resumeProcesses(JSON.parse(from.state) as ProcessTrackerState);
+        this.resumedAt = { timeMs: from.timeMs, serial: from.serial };
+      }
+    } else if (this.resumedAt !== null && isBeforePoint(at, this.resumedAt)) this.behind = true;
+    if (this.last === null || isBeforePoint(this.last, at)) this.last = at;
   }
 
   /** Appends the event's lines (newline-separated, after a newline if the block is not empty); returns their length. */

@@ -11,6 +11,7 @@ import {
   undoUnfinishedIngest,
 } from "../store/ingest-marks";
 import { linkToEarlierProcesses } from "../store/process-links";
+import { dropLinksToGoneRows, keepProcessState, loadProcessState } from "../store/process-state";
 import { type DatasetSummary, mergeSummaries } from "./dataset-summary";
 import { inlineChannel, type ParseChannel, workerChannel } from "./parse-channel";
 import { type FileStats, type ParseMessage, type Refusal, SNIFF_LINES } from "./parse-side";
@@ -187,6 +188,7 @@ export async function ingest(
         nextBlockId: marks.block + 1,
         limits: options.limits,
         maxOpenSessions: options.maxOpenSessions,
+        resumeProcesses: before === null ? null : loadProcessState(db, datasetId),
       };
       channel =
         options.worker === false
@@ -410,7 +412,9 @@ export async function ingest(
     target.channel.send({ kind: "finish" });
     let message = await replies.next();
     while (message.kind !== "finish") message = await replies.next();
-    const { batch, sessions } = message;
+    const { batch, sessions, processes } = message;
+    // A file after the dataset's others went on from the process state kept: linked already.
+    const continued = processes.resumed && !processes.behind;
     const id = datasetId;
     // The last rows and the ready mark commit together, durably.
     db.pragma("synchronous = FULL");
@@ -420,7 +424,9 @@ export async function ingest(
         const ranges = markedRanges(db, id);
         if (ranges && target.writer.skippedEvents) dropRowsOfSkippedEvents(db, ranges);
         target.writer.rederiveRegrown();
-        if (ranges) linkToEarlierProcesses(db, ranges);
+        if (ranges && continued) dropLinksToGoneRows(db, ranges);
+        else if (ranges) linkToEarlierProcesses(db, ranges);
+        keepProcessState(db, id, processes, before === null || continued);
         target.writer.writeSessions(sessions);
         const previous = db
           .prepare<[number], { summary: string | null }>(`SELECT summary FROM datasets WHERE id = ?`)

@@ -2,6 +2,7 @@ import { AuditParser } from "../audit/parser";
 import type { AuditEvent, LineFormat, ParserLimits } from "../audit/types";
 import type { SessionRow } from "../derive/derived-tables";
 import { BatchBuilder, type BuilderStart } from "./batch-builder";
+import type { ProcessEnd } from "./process-resume";
 import type { WriteBatch } from "./write-batch";
 
 /**
@@ -73,7 +74,7 @@ export type ParseMessage =
   | { kind: "refused"; reason: Refusal }
   | { kind: "file-done"; batch: WriteBatch; stats: FileStats }
   /** The events still open when the last file ended, and the sessions: the ingest's last rows. */
-  | { kind: "finish"; batch: WriteBatch; sessions: SessionRow[] };
+  | { kind: "finish"; batch: WriteBatch; sessions: SessionRow[]; processes: ProcessEnd };
 
 /** What the reading side sends, in order: per file `start-file`, `chunk`s, `end-file`; then `finish`. */
 export type ReadMessage =
@@ -140,7 +141,12 @@ export class ParseSide {
         return;
       case "finish":
         if (this.previous) this.take(this.previous.flush());
-        reply({ kind: "finish", batch: this.builder.take(true), sessions: this.builder.sessions() });
+        reply({
+          kind: "finish",
+          batch: this.builder.take(true),
+          sessions: this.builder.sessions(),
+          processes: this.builder.processEnd(),
+        });
         return;
     }
   }

@@ -361,6 +361,39 @@ describe("process links when files are added to a dataset", () => {
           Array.from({ length: n }, (_, at) => [...order.slice(0, at), n - 1, ...order.slice(at)]),
         );
 
+  /** Logs cut into files where only the files' own order gives one ingest's tree (what a record showed is not stored). */
+  const forwardSplits: [string, string[][]][] = [
+    [
+      "a daemon's child, then the daemon's syscall as the child's parent pid",
+      [[exec(1, 1, 10, 1, "/bin/sshd"), exec(2, 2, 30, 20, "/bin/kid")], [opened(3, 3, 20, 10)]],
+    ],
+    [
+      "a pid's parent pid seen, then its child in the next file",
+      [[exec(1, 1, 15, 9, "/bin/e1"), opened(2, 1, 20, 9)], [exec(3, 1, 30, 20, "/bin/e3")]],
+    ],
+    [
+      "a pid forked anew, then its exec with the ppid of the stored image",
+      [[exec(1, 1, 20, 9, "/bin/e1")], [forked(2, 2, 9, 1, 20), exec(3, 2, 20, 9, "/bin/e3")]],
+    ],
+    [
+      "a pid's parent seen, then its exec as an orphan in the next file",
+      [[exec(1, 1, 9, 1, "/bin/p9"), opened(2, 1, 20, 9)], [exec(3, 2, 20, 1, "/bin/e3")]],
+    ],
+  ];
+
+  it.each(forwardSplits)(
+    "gives the tree one ingest gives when the files are added oldest first: %s",
+    async (_, files) => {
+      const whole = await ingest(expandSources([log("whole.log", files.flat())]), { db });
+      let dataset: number | undefined;
+      for (const [index, events] of files.entries()) {
+        dataset = (await ingest(expandSources([log(`part${index}.log`, events)]), { db, dataset }))
+          .dataset as number;
+      }
+      expect(links(dataset ?? null)).toEqual(links(whole.dataset));
+    },
+  );
+
   it.each(splits)("gives the tree one ingest gives, in any order: %s", async (_, files) => {
     const whole = await ingest(expandSources([log("whole.log", files.flat())]), { db });
     const expected = links(whole.dataset);

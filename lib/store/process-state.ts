@@ -1,0 +1,50 @@
+import type Database from "better-sqlite3";
+import type { ProcessEnd, ProcessResumePoint } from "../ingest/process-resume";
+import type { MarkedRanges } from "./ingest-marks";
+
+/** The tracker's state kept where the dataset's log ends, if any. */
+export function loadProcessState(db: Database.Database, datasetId: number): ProcessResumePoint | null {
+  const row = db
+    .prepare<[number], { end_ms: number; end_serial: number; state: string }>(
+      `SELECT end_ms, end_serial, state FROM process_states WHERE dataset_id = ?`,
+    )
+    .get(datasetId);
+  return row ? { timeMs: row.end_ms, serial: row.end_serial, state: row.state } : null;
+}
+
+/**
+ * Keeps the state an ingest's parse ended with when it is the state where the dataset's log
+ * ends: the parse saw all of it (a new dataset's, or one that went on from the kept state with no
+ * event before it). Any other ingest that added events makes the kept state stale: it goes.
+ */
+export function keepProcessState(
+  db: Database.Database,
+  datasetId: number,
+  parse: ProcessEnd,
+  whole: boolean,
+): void {
+  if (parse.end === null) return;
+  if (!whole) {
+    db.prepare(`DELETE FROM process_states WHERE dataset_id = ?`).run(datasetId);
+    return;
+  }
+  db.prepare(`INSERT INTO process_states (dataset_id, end_ms, end_serial, state) VALUES (@id, @timeMs, @serial, @state)
+    ON CONFLICT (dataset_id) DO UPDATE SET end_ms = excluded.end_ms, end_serial = excluded.end_serial, state = excluded.state`).run(
+    {
+      id: datasetId,
+      ...parse.end,
+      state: parse.state,
+    },
+  );
+}
+
+/**
+ * Links of this ingest's rows to rows the kept state knew that are gone (an exec of an event its
+ * ingest skipped as a duplicate, an unused placeholder): unknown instead of dangling.
+ */
+export function dropLinksToGoneRows(db: Database.Database, p: MarkedRanges): void {
+  for (const column of ["parent_id", "chain_prev_id"]) {
+    db.prepare(`UPDATE processes SET ${column} = NULL WHERE id > @process AND id < @end AND ${column} IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM processes q WHERE q.id = processes.${column})`).run(p);
+  }
+}
