@@ -351,6 +351,13 @@ describe("process links when files are added to a dataset", () => {
       "a child of a pid never seen exec'ing, then its parent pid seen, then its exec in the other file",
       [[exec(1, 1, 30, 20, "/bin/e1"), opened(2, 2, 20, 9)], [exec(3, 2, 20, 9, "/bin/e3")]],
     ],
+    [
+      "a pid never seen exec'ing with a child in each file, its parent pid seen after the second",
+      [
+        [exec(1, 1, 9, 1, "/bin/p9"), exec(2, 2, 30, 20, "/bin/e30")],
+        [exec(3, 3, 40, 20, "/bin/e40"), opened(4, 4, 20, 9)],
+      ],
+    ],
   ];
 
   /** Every order of the numbers below n. */

@@ -258,8 +258,8 @@ function adoptOrphanPlaceholders(db: Database.Database, p: MarkedRanges, side: "
  * A placeholder of this ingest for a pid an earlier ingest also never saw exec'ing is that
  * ingest's placeholder when they are next to each other in the pid's life (no exec of the pid, nor
  * another placeholder of it, between them) and their parent pids agree or one is unknown: one
- * `pid N (not seen)` with all its children, not one per ingest. When this ingest's came first (an
- * older file), the parent it knew is the one kept.
+ * `pid N (not seen)` with all its children, not one per ingest. The parent pid (and parent) kept is
+ * the one the first of them knew, or else the one the other learnt.
  */
 function mergeEarlierPlaceholders(db: Database.Database, p: MarkedRanges): void {
   db.exec(
@@ -290,7 +290,7 @@ function mergeEarlierPlaceholders(db: Database.Database, p: MarkedRanges): void 
   db.prepare(`UPDATE processes SET ppid = own.ppid,
       parent_id = COALESCE((SELECT up.twin FROM temp.placeholder_twins up WHERE up.own = own.parent_id), own.parent_id)
     FROM temp.placeholder_twins t JOIN processes own ON own.id = t.own
-    WHERE processes.id = t.twin AND t.own_first`).run(p);
+    WHERE processes.id = t.twin AND own.ppid IS NOT NULL AND (t.own_first OR processes.ppid IS NULL)`).run(p);
 }
 
 /**
