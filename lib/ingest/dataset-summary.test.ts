@@ -249,15 +249,21 @@ describe("rows derived from events, with overlapping or rotated files", () => {
     expect(eventRows(byName.dataset)).toEqual(eventRows(refId));
   });
 
-  it("derives an event again when the rest of its records comes in a later ingest (a log copied as it grew)", async () => {
-    const { chunks } = createGenerator({ seed: 7, targetBytes: 1_000_000, node: "web01" });
+  /** A generated log's lines, and the first past its middle that is an exec's EXECVE after its SYSCALL. */
+  const logWithExecCut = (seed: number, targetBytes: number) => {
+    const { chunks } = createGenerator({ seed, targetBytes, node: "web01" });
     const lines = [...chunks].join("").trimEnd().split("\n");
-    // The first copy ends in an exec's EXECVE line, cut short as it was being written; the second,
-    // made later, holds the whole log.
     const cut = lines.findIndex(
       (line, i) =>
         i > lines.length / 2 && line.includes(" type=EXECVE ") && lines[i - 1]?.includes("syscall=59"),
     );
+    return { lines, cut };
+  };
+
+  it("derives an event again when the rest of its records comes in a later ingest (a log copied as it grew)", async () => {
+    // The first copy ends in an exec's EXECVE line, cut short as it was being written; the second,
+    // made later, holds the whole log.
+    const { lines, cut } = logWithExecCut(7, 1_000_000);
     const early = path.join(dir, "grown-early.log");
     const cutLine = lines[cut] as string;
     writeFileSync(
@@ -281,13 +287,8 @@ describe("rows derived from events, with overlapping or rotated files", () => {
   });
 
   it("keeps a split event's records in log order when the older of its two files is added last", async () => {
-    const { chunks } = createGenerator({ seed: 8, targetBytes: 400_000, node: "web01" });
-    const lines = [...chunks].join("").trimEnd().split("\n");
     // An exec whose SYSCALL record ends the older file; its EXECVE and the rest begin the newer.
-    const cut = lines.findIndex(
-      (line, i) =>
-        i > lines.length / 2 && line.includes(" type=EXECVE ") && lines[i - 1]?.includes("syscall=59"),
-    );
+    const { lines, cut } = logWithExecCut(8, 400_000);
     const part = (name: string, text: string[]) => {
       const file = path.join(dir, name);
       writeFileSync(file, `${text.join("\n")}\n`, "latin1");

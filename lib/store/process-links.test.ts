@@ -1,22 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
-import type Database from "better-sqlite3";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ingest } from "../ingest/ingest";
 import { expandSources } from "../ingest/sources";
 import { corpusAvailable, corpusPath, readCorpus } from "../testing/corpus";
-import { openDatabase } from "./db";
+import { freshDatabases } from "../testing/fresh-databases";
 
-const dir = mkdtempSync(path.join(tmpdir(), "auditscope-links-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-let db: Database.Database;
-let counter = 0;
-beforeEach(() => {
-  db = openDatabase(path.join(dir, `t${counter++}.db`));
-  return () => db.close();
-});
+const fresh = freshDatabases("auditscope-links-");
+const { dir } = fresh;
 
 /** An execve event of `pid` (child of `ppid`) running `exe`, closed by its EOE; `failed`: ENOENT. */
 function exec(
@@ -45,7 +36,7 @@ function log(name: string, events: string[]): string {
 function tree(dataset: number | null): string[] {
   const label = (alias: string) =>
     `CASE WHEN ${alias}.placeholder = 1 THEN 'pid ' || ${alias}.pid || ' (not seen)' ELSE ${alias}.exe END`;
-  return db
+  return fresh.db
     .prepare<[number], { link: string }>(
       `SELECT ${label("c")} || ' <- ' || coalesce(${label("p")}, CASE WHEN c.parent_id IS NULL THEN '-' ELSE 'a missing row' END) AS link
        FROM processes c LEFT JOIN processes p ON p.id = c.parent_id WHERE c.dataset_id = ? ORDER BY c.id`,
@@ -54,13 +45,34 @@ function tree(dataset: number | null): string[] {
     .map((row) => row.link);
 }
 
+/**
+ * Each process as `exe <- parent [after the exec it replaced]`, sorted: what the tree shows; an
+ * exec labelled by `exe` (its exe by default).
+ */
+function links(dataset: number | null, exe = (alias: string) => `${alias}.exe`): string[] {
+  const label = (alias: string) =>
+    `CASE WHEN ${alias}.placeholder = 1 THEN 'pid ' || ${alias}.pid || ' (not seen)' ELSE ${exe(alias)} END`;
+  return fresh.db
+    .prepare<[number], { link: string }>(
+      `SELECT ${label("c")} || ' <- ' || coalesce(${label("p")}, '-') || coalesce(' after ' || ${label("q")}, '') AS link
+       FROM processes c LEFT JOIN processes p ON p.id = c.parent_id LEFT JOIN processes q ON q.id = c.chain_prev_id
+       WHERE c.dataset_id = ?`,
+    )
+    .all(dataset ?? 0)
+    .map((row) => row.link)
+    .sort();
+}
+
 describe("process links when files are added to a dataset", () => {
   const shell = exec(1, 0, 100, 1, "/bin/bash");
 
   it("links a child to its parent's exec stored from the file added before", async () => {
-    const first = await ingest(expandSources([log("a.log", [shell])]), { db });
+    const first = await ingest(expandSources([log("a.log", [shell])]), { db: fresh.db });
     const dataset = first.dataset as number;
-    await ingest(expandSources([log("b.log", [exec(2, 5, 200, 100, "/usr/bin/curl")])]), { db, dataset });
+    await ingest(expandSources([log("b.log", [exec(2, 5, 200, 100, "/usr/bin/curl")])]), {
+      db: fresh.db,
+      dataset,
+    });
     expect(tree(dataset)).toEqual([
       "pid 1 (not seen) <- -",
       "/bin/bash <- pid 1 (not seen)",
@@ -69,11 +81,11 @@ describe("process links when files are added to a dataset", () => {
   });
 
   it("links a child whose parent's exec was skipped as a duplicate to the stored one", async () => {
-    const first = await ingest(expandSources([log("c.log", [shell])]), { db });
+    const first = await ingest(expandSources([log("c.log", [shell])]), { db: fresh.db });
     const dataset = first.dataset as number;
     // An overlapping file: the shell's exec again, then its child.
     await ingest(expandSources([log("d.log", [shell, exec(2, 5, 200, 100, "/usr/bin/curl")])]), {
-      db,
+      db: fresh.db,
       dataset,
     });
     expect(tree(dataset)).toEqual([
@@ -87,10 +99,10 @@ describe("process links when files are added to a dataset", () => {
   const lookedUp = [exec(1, 0, 100, 1, "/usr/local/bin/tool", true), exec(2, 0, 100, 1, "/usr/bin/tool")];
 
   it("links to the exec that ran, not one that failed in the same millisecond, across an overlap", async () => {
-    const first = await ingest(expandSources([log("e.log", lookedUp)]), { db });
+    const first = await ingest(expandSources([log("e.log", lookedUp)]), { db: fresh.db });
     const dataset = first.dataset as number;
     await ingest(expandSources([log("f.log", [...lookedUp, exec(3, 5, 200, 100, "/usr/bin/curl")])]), {
-      db,
+      db: fresh.db,
       dataset,
     });
     expect(tree(dataset)).toContain("/usr/bin/curl <- /usr/bin/tool");
@@ -98,10 +110,13 @@ describe("process links when files are added to a dataset", () => {
 
   it("links to the exec that ran, not a later failed one, from the file added before", async () => {
     const first = await ingest(expandSources([log("g.log", [shell, exec(2, 3, 100, 1, "/nope", true)])]), {
-      db,
+      db: fresh.db,
     });
     const dataset = first.dataset as number;
-    await ingest(expandSources([log("h.log", [exec(3, 5, 200, 100, "/usr/bin/curl")])]), { db, dataset });
+    await ingest(expandSources([log("h.log", [exec(3, 5, 200, 100, "/usr/bin/curl")])]), {
+      db: fresh.db,
+      dataset,
+    });
     expect(tree(dataset)).toContain("/usr/bin/curl <- /bin/bash");
   });
 
@@ -109,10 +124,10 @@ describe("process links when files are added to a dataset", () => {
     // SELinux writes an exec's AVC before its SYSCALL: a rotation can fall between them.
     const rest = exec(2, 5, 200, 100, "/usr/bin/curl");
     const avc = `type=AVC msg=audit(1700000005.000:2): avc:  denied  { execute } for  pid=200 comm="bash" name="curl" scontext=u:r:t:s0 tcontext=u:object_r:t:s0 tclass=file permissive=1`;
-    const first = await ingest(expandSources([log("i.log", [shell, avc])]), { db });
+    const first = await ingest(expandSources([log("i.log", [shell, avc])]), { db: fresh.db });
     const dataset = first.dataset as number;
     await ingest(expandSources([log("j.log", [rest, exec(3, 6, 300, 200, "/bin/sh")])]), {
-      db,
+      db: fresh.db,
       dataset,
     });
     expect(tree(dataset)).toEqual([
@@ -121,13 +136,13 @@ describe("process links when files are added to a dataset", () => {
       "/usr/bin/curl <- /bin/bash",
       "/bin/sh <- /usr/bin/curl",
     ]);
-    const curl = db
+    const curl = fresh.db
       .prepare<[number], { argv: string; types: string }>(
         `SELECT p.argv, e.types FROM processes p JOIN events e ON e.id = p.event_id WHERE p.dataset_id = ? AND p.pid = 200`,
       )
       .get(dataset);
     expect(curl?.argv).toBe(JSON.stringify(["curl"]));
-    expect(db.prepare(`SELECT count(*) AS n FROM processes WHERE chain_prev_id = id`).get()).toEqual({
+    expect(fresh.db.prepare(`SELECT count(*) AS n FROM processes WHERE chain_prev_id = id`).get()).toEqual({
       n: 0,
     });
     expect(curl?.types).toContain("SYSCALL");
@@ -135,15 +150,18 @@ describe("process links when files are added to a dataset", () => {
 
   it("chains a re-exec to the image stored from the file added before, under the same parent", async () => {
     // The shell runs a script with `exec`: the same pid, the same parent, a new image.
-    const first = await ingest(expandSources([log("k.log", [shell])]), { db });
+    const first = await ingest(expandSources([log("k.log", [shell])]), { db: fresh.db });
     const dataset = first.dataset as number;
-    await ingest(expandSources([log("l.log", [exec(2, 5, 100, 1, "/usr/bin/vim")])]), { db, dataset });
+    await ingest(expandSources([log("l.log", [exec(2, 5, 100, 1, "/usr/bin/vim")])]), {
+      db: fresh.db,
+      dataset,
+    });
     expect(tree(dataset)).toEqual([
       "pid 1 (not seen) <- -",
       "/bin/bash <- pid 1 (not seen)",
       "/usr/bin/vim <- pid 1 (not seen)",
     ]);
-    const chained = db
+    const chained = fresh.db
       .prepare<[number], { prev: string | null }>(
         `SELECT prev.exe AS prev FROM processes c LEFT JOIN processes prev ON prev.id = c.chain_prev_id
          WHERE c.dataset_id = ? AND c.exe = '/usr/bin/vim'`,
@@ -153,9 +171,11 @@ describe("process links when files are added to a dataset", () => {
   });
 
   it("keeps one placeholder for a parent never seen exec'ing, whichever file its children came in", async () => {
-    const first = await ingest(expandSources([log("m.log", [exec(1, 0, 200, 50, "/bin/sh")])]), { db });
+    const first = await ingest(expandSources([log("m.log", [exec(1, 0, 200, 50, "/bin/sh")])]), {
+      db: fresh.db,
+    });
     const dataset = first.dataset as number;
-    await ingest(expandSources([log("n.log", [exec(2, 5, 300, 50, "/bin/ls")])]), { db, dataset });
+    await ingest(expandSources([log("n.log", [exec(2, 5, 300, 50, "/bin/ls")])]), { db: fresh.db, dataset });
     expect(tree(dataset)).toEqual([
       "pid 50 (not seen) <- -",
       "/bin/sh <- pid 50 (not seen)",
@@ -166,10 +186,10 @@ describe("process links when files are added to a dataset", () => {
   it("links what a newer file stored to the processes of an older file added after it", async () => {
     const newer = log("o.log", [exec(2, 5, 200, 100, "/usr/bin/curl"), exec(3, 6, 100, 1, "/usr/bin/vim")]);
     const older = log("p.log", [shell]);
-    const first = await ingest(expandSources([newer]), { db });
+    const first = await ingest(expandSources([newer]), { db: fresh.db });
     const dataset = first.dataset as number;
-    await ingest(expandSources([older]), { db, dataset });
-    const whole = await ingest(expandSources([older, newer]), { db });
+    await ingest(expandSources([older]), { db: fresh.db, dataset });
+    const whole = await ingest(expandSources([older, newer]), { db: fresh.db });
     const expected = [
       "pid 1 (not seen) <- -",
       "/bin/bash <- pid 1 (not seen)",
@@ -179,7 +199,7 @@ describe("process links when files are added to a dataset", () => {
     expect(tree(whole.dataset)).toEqual(expected);
     expect(tree(dataset).sort()).toEqual([...expected].sort());
     const chains = (id: number | null) =>
-      db
+      fresh.db
         .prepare<[number], { link: string }>(
           `SELECT c.exe || ' after ' || prev.exe AS link FROM processes c JOIN processes prev ON prev.id = c.chain_prev_id
            WHERE c.dataset_id = ?`,
@@ -189,21 +209,6 @@ describe("process links when files are added to a dataset", () => {
     expect(chains(dataset)).toEqual(["/usr/bin/vim after /bin/bash"]);
     expect(chains(whole.dataset)).toEqual(chains(dataset));
   });
-
-  /** Each process as `exe <- parent [after the exec it replaced]`, sorted: what the tree shows. */
-  function links(dataset: number | null): string[] {
-    const label = (alias: string) =>
-      `CASE WHEN ${alias}.placeholder = 1 THEN 'pid ' || ${alias}.pid || ' (not seen)' ELSE ${alias}.exe END`;
-    return db
-      .prepare<[number], { link: string }>(
-        `SELECT ${label("c")} || ' <- ' || coalesce(${label("p")}, '-') || coalesce(' after ' || ${label("q")}, '') AS link
-         FROM processes c LEFT JOIN processes p ON p.id = c.parent_id LEFT JOIN processes q ON q.id = c.chain_prev_id
-         WHERE c.dataset_id = ?`,
-      )
-      .all(dataset ?? 0)
-      .map((row) => row.link)
-      .sort();
-  }
 
   const opened = (serial: number, second: number, pid: number, ppid: number) =>
     [
@@ -391,10 +396,10 @@ describe("process links when files are added to a dataset", () => {
   it.each(forwardSplits)(
     "gives the tree one ingest gives when the files are added oldest first: %s",
     async (_, files) => {
-      const whole = await ingest(expandSources([log("whole.log", files.flat())]), { db });
+      const whole = await ingest(expandSources([log("whole.log", files.flat())]), { db: fresh.db });
       let dataset: number | undefined;
       for (const [index, events] of files.entries()) {
-        dataset = (await ingest(expandSources([log(`part${index}.log`, events)]), { db, dataset }))
+        dataset = (await ingest(expandSources([log(`part${index}.log`, events)]), { db: fresh.db, dataset }))
           .dataset as number;
       }
       expect(links(dataset ?? null)).toEqual(links(whole.dataset));
@@ -402,13 +407,13 @@ describe("process links when files are added to a dataset", () => {
   );
 
   it.each(splits)("gives the tree one ingest gives, in any order: %s", async (_, files) => {
-    const whole = await ingest(expandSources([log("whole.log", files.flat())]), { db });
+    const whole = await ingest(expandSources([log("whole.log", files.flat())]), { db: fresh.db });
     const expected = links(whole.dataset);
     for (const order of orders(files.length)) {
       let dataset: number | undefined;
       for (const index of order) {
         const added = await ingest(expandSources([log(`part${index}.log`, files[index] ?? [])]), {
-          db,
+          db: fresh.db,
           dataset,
         });
         dataset = added.dataset as number;
@@ -419,28 +424,16 @@ describe("process links when files are added to a dataset", () => {
 });
 
 describe.skipIf(!corpusAvailable)("process links of a real log added in two parts", () => {
-  /** Each process as `pid:time:exe <- parent [after chained row]`, sorted. */
-  function labelledTree(dataset: number | null): string[] {
-    const label = (alias: string) =>
-      `CASE WHEN ${alias}.placeholder = 1 THEN 'pid ' || ${alias}.pid || ' (not seen)'
-        ELSE ${alias}.pid || ':' || ${alias}.time_ms || ':' || ifnull(${alias}.exe, '?') END`;
-    return db
-      .prepare<[number], { link: string }>(
-        `SELECT ${label("c")} || ' <- ' || coalesce(${label("p")}, '-') || coalesce(' after ' || ${label("q")}, '') AS link
-         FROM processes c LEFT JOIN processes p ON p.id = c.parent_id LEFT JOIN processes q ON q.id = c.chain_prev_id
-         WHERE c.dataset_id = ?`,
-      )
-      .all(dataset ?? 0)
-      .map((row) => row.link)
-      .sort();
-  }
+  /** Execs labelled `pid:time:exe`: a real log runs one exe many times. */
+  const labelledTree = (dataset: number | null) =>
+    links(dataset, (alias) => `${alias}.pid || ':' || ${alias}.time_ms || ':' || ifnull(${alias}.exe, '?')`);
 
   it.each([
     ["selinux/sepolgen/test_data/audit.log", [0.25, 0.5, 0.75]],
     ["selinux/sepolgen/test_data/httpd.log", [0.5]],
   ])("gives one ingest's tree for %s cut in two, in both orders", async (log, shares) => {
     const lines = readCorpus(log).toString("latin1").trimEnd().split("\n");
-    const expected = labelledTree((await ingest(expandSources([corpusPath(log)]), { db })).dataset);
+    const expected = labelledTree((await ingest(expandSources([corpusPath(log)]), { db: fresh.db })).dataset);
     expect(expected.length).toBeGreaterThan(200);
     for (const share of shares) {
       const cut = Math.floor(lines.length * share);
@@ -450,8 +443,8 @@ describe.skipIf(!corpusAvailable)("process links of a real log added in two part
         return file;
       });
       for (const [first, second] of [parts, [...parts].reverse()]) {
-        const dataset = (await ingest(expandSources([first as string]), { db })).dataset as number;
-        await ingest(expandSources([second as string]), { db, dataset });
+        const dataset = (await ingest(expandSources([first as string]), { db: fresh.db })).dataset as number;
+        await ingest(expandSources([second as string]), { db: fresh.db, dataset });
         expect({ share, first, tree: labelledTree(dataset) }).toEqual({ share, first, tree: expected });
       }
     }

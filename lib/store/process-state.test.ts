@@ -1,26 +1,16 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
-import type Database from "better-sqlite3";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ingest } from "../ingest/ingest";
 import { expandSources } from "../ingest/sources";
+import { freshDatabases } from "../testing/fresh-databases";
 import { deleteDataset } from "./datasets";
-import { openDatabase } from "./db";
 
-const dir = mkdtempSync(path.join(tmpdir(), "auditscope-state-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-let db: Database.Database;
-let counter = 0;
-beforeEach(() => {
-  db = openDatabase(path.join(dir, `t${counter++}.db`));
-  return () => db.close();
-});
+const fresh = freshDatabases("auditscope-state-");
 
 /** A log of USER_CMD events by pid `pid` at the given seconds (serial = second). */
 function log(name: string, seconds: number[], pid = 7): string {
-  const file = path.join(dir, name);
+  const file = path.join(fresh.dir, name);
   const line = (s: number) =>
     `type=USER_CMD msg=audit(${1_700_000_000 + s}.000:${s}): pid=${pid} uid=0 auid=1000 ses=1 msg='cmd=6C73 res=success'`;
   writeFileSync(file, `${seconds.map(line).join("\n")}\n`);
@@ -28,7 +18,7 @@ function log(name: string, seconds: number[], pid = 7): string {
 }
 
 const kept = (dataset: number) =>
-  db
+  fresh.db
     .prepare<[number], { end_ms: number; end_serial: number }>(
       `SELECT end_ms, end_serial FROM process_states WHERE dataset_id = ?`,
     )
@@ -36,25 +26,25 @@ const kept = (dataset: number) =>
 
 describe("the process state kept where a dataset's log ends", () => {
   it("is kept by a new dataset and by files added after its end; an older file makes it go", async () => {
-    const dataset = (await ingest(expandSources([log("a.log", [1, 2])]), { db })).dataset as number;
+    const dataset = (await ingest(expandSources([log("a.log", [1, 2])]), { db: fresh.db })).dataset as number;
     expect(kept(dataset)).toEqual({ end_ms: 1_700_000_002_000, end_serial: 2 });
-    await ingest(expandSources([log("b.log", [3, 4])]), { db, dataset });
+    await ingest(expandSources([log("b.log", [3, 4])]), { db: fresh.db, dataset });
     expect(kept(dataset)).toEqual({ end_ms: 1_700_000_004_000, end_serial: 4 });
     // An older file: what the state knew at the end no longer covers the whole log.
-    await ingest(expandSources([log("c.log", [0])]), { db, dataset });
+    await ingest(expandSources([log("c.log", [0])]), { db: fresh.db, dataset });
     expect(kept(dataset)).toBeUndefined();
     // Nor does a parse that began without it.
-    await ingest(expandSources([log("d.log", [5])]), { db, dataset });
+    await ingest(expandSources([log("d.log", [5])]), { db: fresh.db, dataset });
     expect(kept(dataset)).toBeUndefined();
   });
 
   it("is not changed by an append that is cancelled, and goes with its dataset", async () => {
-    const dataset = (await ingest(expandSources([log("e.log", [1, 2])]), { db })).dataset as number;
+    const dataset = (await ingest(expandSources([log("e.log", [1, 2])]), { db: fresh.db })).dataset as number;
     const controller = new AbortController();
     controller.abort();
-    await ingest(expandSources([log("f.log", [3])]), { db, dataset, signal: controller.signal });
+    await ingest(expandSources([log("f.log", [3])]), { db: fresh.db, dataset, signal: controller.signal });
     expect(kept(dataset)).toEqual({ end_ms: 1_700_000_002_000, end_serial: 2 });
-    deleteDataset(db, dataset);
-    expect(db.prepare(`SELECT count(*) AS n FROM process_states`).get()).toEqual({ n: 0 });
+    deleteDataset(fresh.db, dataset);
+    expect(fresh.db.prepare(`SELECT count(*) AS n FROM process_states`).get()).toEqual({ n: 0 });
   });
 });
