@@ -52,8 +52,65 @@ interface NodeState {
   lineage: Map<number, Lineage>;
 }
 
-/** What the tracker knows at a point of the log, per node: kept to go on from there in a later ingest. */
-export type ProcessTrackerState = [node: string, entries: [number, Entry][], lineage: [number, Lineage][]][];
+/**
+ * What the tracker knows at a point of the log, per node, kept to go on from there in a later
+ * ingest: flat numbers (NaN for null), as it may hold MAX_TRACKED_PIDS pids.
+ */
+export type ProcessTrackerState = { node: string; entries: Float64Array; lineage: Float64Array }[];
+
+/** Numbers per pid in ProcessTrackerState: the pid, then an Entry's or a Lineage's fields. */
+const ENTRY_WIDTH = 7;
+const LINEAGE_WIDTH = 6;
+const num = (value: number | null) => (value === null ? Number.NaN : value);
+const orNull = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? null : value);
+
+function packEntries(entries: Map<number, Entry>): Float64Array {
+  const out = new Float64Array(entries.size * ENTRY_WIDTH);
+  let i = 0;
+  for (const [pid, e] of entries) {
+    out.set([pid, e.id, num(e.ppid), num(e.linkedPpid), num(e.parentId), e.lastMs, e.placeholder ? 1 : 0], i);
+    i += ENTRY_WIDTH;
+  }
+  return out;
+}
+
+function packLineage(lineage: Map<number, Lineage>): Float64Array {
+  const out = new Float64Array(lineage.size * LINEAGE_WIDTH);
+  let i = 0;
+  for (const [pid, l] of lineage) {
+    out.set([pid, l.parent, l.fromFork ? 1 : 0, num(l.ses), num(l.auid), l.timeMs], i);
+    i += LINEAGE_WIDTH;
+  }
+  return out;
+}
+
+function unpackEntries(packed: Float64Array): Map<number, Entry> {
+  const entries = new Map<number, Entry>();
+  for (let i = 0; i + ENTRY_WIDTH <= packed.length; i += ENTRY_WIDTH) {
+    const [pid = 0, id = 0, ppid, linkedPpid, parentId, lastMs = 0, placeholder] = packed.subarray(
+      i,
+      i + ENTRY_WIDTH,
+    );
+    entries.set(pid, {
+      id,
+      ppid: orNull(ppid),
+      linkedPpid: orNull(linkedPpid),
+      parentId: orNull(parentId),
+      lastMs,
+      placeholder: placeholder === 1,
+    });
+  }
+  return entries;
+}
+
+function unpackLineage(packed: Float64Array): Map<number, Lineage> {
+  const lineage = new Map<number, Lineage>();
+  for (let i = 0; i + LINEAGE_WIDTH <= packed.length; i += LINEAGE_WIDTH) {
+    const [pid = 0, parent = 0, fromFork, ses, auid, timeMs = 0] = packed.subarray(i, i + LINEAGE_WIDTH);
+    lineage.set(pid, { parent, fromFork: fromFork === 1, ses: orNull(ses), auid: orNull(auid), timeMs });
+  }
+  return lineage;
+}
 
 /**
  * The process tree, built one event at a time. Only per-(node, pid) state is kept — the pid's
@@ -100,7 +157,11 @@ export class ProcessTracker {
 
   /** What it knows now (see `resume`). */
   snapshot(): ProcessTrackerState {
-    return [...this.nodes].map(([node, state]) => [node, [...state.entries], [...state.lineage]]);
+    return [...this.nodes].map(([node, state]) => ({
+      node,
+      entries: packEntries(state.entries),
+      lineage: packLineage(state.lineage),
+    }));
   }
 
   /**
@@ -109,8 +170,8 @@ export class ProcessTracker {
    */
   resume(snapshot: ProcessTrackerState): void {
     this.nodes.clear();
-    for (const [node, entries, lineage] of snapshot) {
-      this.nodes.set(node, { entries: new Map(entries), lineage: new Map(lineage) });
+    for (const { node, entries, lineage } of snapshot) {
+      this.nodes.set(node, { entries: unpackEntries(entries), lineage: unpackLineage(lineage) });
     }
   }
 

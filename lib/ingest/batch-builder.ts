@@ -1,3 +1,4 @@
+import { deserialize, serialize } from "node:v8";
 import { deflateRawSync } from "node:zlib";
 import { type EventFacts, eventFacts } from "../audit/event-facts";
 import { type EventSummary, summarize } from "../audit/summary";
@@ -22,6 +23,16 @@ export interface BuilderStart {
   maxOpenSessions?: number;
   /** The process tracker's state kept where the dataset's log ends: gone on from if this log begins after it. */
   resumeProcesses?: ProcessResumePoint | null;
+}
+
+/** The kept state, or null if it cannot be read (kept by another version): linked across ingests then. */
+function stateOf(from: ProcessResumePoint): ProcessTrackerState | null {
+  try {
+    const state = deserialize(from.state) as ProcessTrackerState;
+    return Array.isArray(state) && state.every((s) => s.entries instanceof Float64Array) ? state : null;
+  } catch {
+    return null;
+  }
 }
 
 export interface EventRowInput {
@@ -200,7 +211,7 @@ export class BatchBuilder {
   /** How the parse of the processes ended (see ProcessEnd). */
   processEnd(): ProcessEnd {
     return {
-      state: JSON.stringify(this.derived.processState()),
+      state: serialize(this.derived.processState()),
       end: this.last,
       resumed: this.resumedAt !== null,
       behind: this.behind,
@@ -216,8 +227,9 @@ export class BatchBuilder {
     if (this.resumeAt !== null) {
       const from = this.resumeAt;
       this.resumeAt = null;
-      if (!isBeforePoint(at, from)) {
-        this.derived.resumeProcesses(JSON.parse(from.state) as ProcessTrackerState);
+      const state = isBeforePoint(at, from) ? null : stateOf(from);
+      if (state !== null) {
+        this.derived.resumeProcesses(state);
         this.resumedAt = { timeMs: from.timeMs, serial: from.serial };
       }
     } else if (this.resumedAt !== null && isBeforePoint(at, this.resumedAt)) this.behind = true;

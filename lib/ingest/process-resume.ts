@@ -9,15 +9,15 @@ export function isBeforePoint(a: LogPoint, b: LogPoint): boolean {
   return a.timeMs < b.timeMs || (a.timeMs === b.timeMs && a.serial < b.serial);
 }
 
-/** The process tracker's state (JSON) where a dataset's log ends, for an ingest of what comes after. */
+/** The process tracker's state (serialized) where a dataset's log ends, for an ingest of what comes after. */
 export interface ProcessResumePoint extends LogPoint {
-  state: string;
+  state: Uint8Array;
 }
 
 /** How an ingest's parse of the processes ended. */
 export interface ProcessEnd {
-  /** The tracker's state (JSON) after the ingest's last event. */
-  state: string;
+  /** The tracker's state (serialized) after the ingest's last event. */
+  state: Uint8Array;
   /** The ingest's latest event; null when it had none. */
   end: LogPoint | null;
   /** It went on from the state stored where the dataset's log ended (its first event came after it). */

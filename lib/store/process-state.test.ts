@@ -38,6 +38,14 @@ describe("the process state kept where a dataset's log ends", () => {
     expect(kept(dataset)).toBeUndefined();
   });
 
+  it("is let go when it cannot be read (kept by another version): the files are linked across ingests", async () => {
+    const dataset = (await ingest(expandSources([log("g.log", [1, 2])]), { db: fresh.db })).dataset as number;
+    fresh.db.prepare(`UPDATE process_states SET state = x'00ff'`).run();
+    const added = await ingest(expandSources([log("h.log", [3])]), { db: fresh.db, dataset });
+    expect(added.status).toBe("ready");
+    expect(kept(dataset)).toBeUndefined();
+  });
+
   it("is not changed by an append that is cancelled, and goes with its dataset", async () => {
     const dataset = (await ingest(expandSources([log("e.log", [1, 2])]), { db: fresh.db })).dataset as number;
     const controller = new AbortController();

@@ -5,7 +5,7 @@ import type { MarkedRanges } from "./ingest-marks";
 /** The tracker's state kept where the dataset's log ends, if any. */
 export function loadProcessState(db: Database.Database, datasetId: number): ProcessResumePoint | null {
   const row = db
-    .prepare<[number], { end_ms: number; end_serial: number; state: string }>(
+    .prepare<[number], { end_ms: number; end_serial: number; state: Buffer }>(
       `SELECT end_ms, end_serial, state FROM process_states WHERE dataset_id = ?`,
     )
     .get(datasetId);
