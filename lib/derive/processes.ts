@@ -84,6 +84,42 @@ function packLineage(lineage: Map<number, Lineage>): Float64Array {
   return out;
 }
 
+/** The process rows a state refers to. */
+export function stateRowIds(state: ProcessTrackerState): number[] {
+  const ids: number[] = [];
+  for (const { entries } of state) {
+    for (let i = 0; i < entries.length; i += ENTRY_WIDTH) {
+      ids.push(entries[i + 1] ?? 0);
+      const parent = entries[i + 4] ?? Number.NaN;
+      if (!Number.isNaN(parent)) ids.push(parent);
+    }
+  }
+  return ids;
+}
+
+/**
+ * The state with the rows it refers to replaced as `replaced` says: another row's id, or null for
+ * a row that is gone (its pid is forgotten; a parent link to it is dropped). Others stay.
+ */
+export function replaceStateRows(
+  state: ProcessTrackerState,
+  replaced: Map<number, number | null>,
+): ProcessTrackerState {
+  return state.map(({ node, entries, lineage }) => {
+    const kept: number[] = [];
+    for (let i = 0; i < entries.length; i += ENTRY_WIDTH) {
+      const entry = Array.from(entries.subarray(i, i + ENTRY_WIDTH));
+      const [, id = 0, , , parent = Number.NaN] = entry;
+      const to = replaced.has(id) ? replaced.get(id) : id;
+      if (to === null || to === undefined) continue;
+      entry[1] = to;
+      if (replaced.has(parent)) entry[4] = replaced.get(parent) ?? Number.NaN;
+      kept.push(...entry);
+    }
+    return { node, entries: Float64Array.from(kept), lineage };
+  });
+}
+
 function unpackEntries(packed: Float64Array): Map<number, Entry> {
   const entries = new Map<number, Entry>();
   for (let i = 0; i + ENTRY_WIDTH <= packed.length; i += ENTRY_WIDTH) {

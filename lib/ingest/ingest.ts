@@ -426,7 +426,7 @@ export async function ingest(
         target.writer.rederiveRegrown();
         if (ranges && continued) dropLinksToGoneRows(db, ranges);
         else if (ranges) linkToEarlierProcesses(db, ranges);
-        keepProcessState(db, id, processes, before === null || continued);
+        keepProcessState(db, id, processes, before === null || continued, target.writer.skippedEvents);
         target.writer.writeSessions(sessions);
         const previous = db
           .prepare<[number], { summary: string | null }>(`SELECT summary FROM datasets WHERE id = ?`)

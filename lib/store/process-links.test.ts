@@ -93,6 +93,12 @@ describe("process links when files are added to a dataset", () => {
       "/bin/bash <- pid 1 (not seen)",
       "/usr/bin/curl <- /bin/bash",
     ]);
+    // The parse went on from where the last file ended: what it kept knows the stored exec, not the skipped one.
+    await ingest(expandSources([log("d2.log", [exec(3, 9, 201, 100, "/usr/bin/wget")])]), {
+      db: fresh.db,
+      dataset,
+    });
+    expect(tree(dataset).at(-1)).toBe("/usr/bin/wget <- /bin/bash");
   });
 
   // A shell looking a command up the PATH: a failed exec, then the one that runs, in one millisecond.

@@ -11,6 +11,10 @@ import type { MarkedRanges } from "./ingest-marks";
 export const SKIPPED_EVENTS_TABLE =
   "CREATE TEMP TABLE IF NOT EXISTS skipped_events (skipped INTEGER PRIMARY KEY, stored INTEGER NOT NULL)";
 
+/** Rows of this ingest replaced by stored ones (`own` by `twin`), by the last `repointToTwins`. */
+export const PROCESS_TWINS_TABLE =
+  "CREATE TEMP TABLE IF NOT EXISTS process_twins (own INTEGER PRIMARY KEY, twin INTEGER)";
+
 /**
  * Process rows of this ingest whose event was skipped because the dataset already had it: the
  * rows that point at them point at the stored event's exec instead, and they go.
@@ -439,7 +443,7 @@ function alignChainParents(db: Database.Database): void {
  * call: a caller may still need them.
  */
 function repointToTwins(db: Database.Database, p: MarkedRanges, pairs: string): void {
-  db.exec(`CREATE TEMP TABLE IF NOT EXISTS process_twins (own INTEGER PRIMARY KEY, twin INTEGER)`);
+  db.exec(PROCESS_TWINS_TABLE);
   db.prepare(`DELETE FROM temp.process_twins`).run();
   db.prepare(`INSERT INTO temp.process_twins (own, twin) ${pairs}`).run(p);
   for (const column of ["parent_id", "chain_prev_id"]) {

@@ -1,6 +1,9 @@
+import { deserialize, serialize } from "node:v8";
 import type Database from "better-sqlite3";
+import { type ProcessTrackerState, replaceStateRows, stateRowIds } from "../derive/processes";
 import type { ProcessEnd, ProcessResumePoint } from "../ingest/process-resume";
 import type { MarkedRanges } from "./ingest-marks";
+import { PROCESS_TWINS_TABLE } from "./process-links";
 
 /** The tracker's state kept where the dataset's log ends, if any. */
 export function loadProcessState(db: Database.Database, datasetId: number): ProcessResumePoint | null {
@@ -16,12 +19,15 @@ export function loadProcessState(db: Database.Database, datasetId: number): Proc
  * Keeps the state an ingest's parse ended with when it is the state where the dataset's log
  * ends: the parse saw all of it (a new dataset's, or one that went on from the kept state with no
  * event before it). Any other ingest that added events makes the kept state stale: it goes.
+ * `rowsDropped`: rows of the parse were removed (their events were skipped as the dataset's own):
+ * the state refers to the stored rows that replaced them instead.
  */
 export function keepProcessState(
   db: Database.Database,
   datasetId: number,
   parse: ProcessEnd,
   whole: boolean,
+  rowsDropped: boolean,
 ): void {
   if (parse.end === null) return;
   if (!whole) {
@@ -33,9 +39,23 @@ export function keepProcessState(
     {
       id: datasetId,
       ...parse.end,
-      state: parse.state,
+      state: rowsDropped ? withStoredRows(db, parse.state) : parse.state,
     },
   );
+}
+
+/** The state with each row it refers to that is gone replaced by its stored twin, or forgotten. */
+function withStoredRows(db: Database.Database, packed: Uint8Array): Uint8Array {
+  const state = deserialize(packed) as ProcessTrackerState;
+  db.exec(PROCESS_TWINS_TABLE);
+  const gone = db
+    .prepare<[string], { id: number; twin: number | null }>(
+      `SELECT j.value AS id, (SELECT t.twin FROM temp.process_twins t WHERE t.own = j.value) AS twin
+       FROM json_each(?) j WHERE NOT EXISTS (SELECT 1 FROM processes p WHERE p.id = j.value)`,
+    )
+    .all(JSON.stringify(stateRowIds(state)));
+  if (gone.length === 0) return packed;
+  return serialize(replaceStateRows(state, new Map(gone.map((row) => [row.id, row.twin]))));
 }
 
 /**
