@@ -371,6 +371,39 @@ describe("process links when files are added to a dataset", () => {
     ],
   ];
 
+  it("keeps a child with the placeholder a fork made anew, not the one before the fork, in both orders", async () => {
+    const files = [
+      [exec(1, 1, 40, 50, "/bin/k40"), forked(2, 2, 9, 1, 50), exec(3, 3, 60, 50, "/bin/k60")],
+      [exec(4, 4, 70, 50, "/bin/k70")],
+    ];
+    const parentOf = (dataset: number, exe: string) =>
+      fresh.db
+        .prepare<[number, string], { parent: number | null }>(
+          `SELECT parent_id AS parent FROM processes WHERE dataset_id = ? AND exe = ?`,
+        )
+        .get(dataset, exe)?.parent;
+    for (const order of [
+      [0, 1],
+      [1, 0],
+    ]) {
+      let dataset: number | undefined;
+      for (const index of order) {
+        dataset = (
+          await ingest(expandSources([log(`fork${index}.log`, files[index] ?? [])]), {
+            db: fresh.db,
+            dataset,
+          })
+        ).dataset as number;
+      }
+      const at = dataset as number;
+      expect({ order, same: parentOf(at, "/bin/k70") === parentOf(at, "/bin/k60") }).toEqual({
+        order,
+        same: true,
+      });
+      expect(parentOf(at, "/bin/k70")).not.toBe(parentOf(at, "/bin/k40"));
+    }
+  });
+
   /** Every order of the numbers below n. */
   const orders = (n: number): number[][] =>
     n === 0

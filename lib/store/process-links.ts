@@ -271,6 +271,11 @@ function mergeEarlierPlaceholders(db: Database.Database, p: MarkedRanges): void 
   );
   db.prepare(`DELETE FROM temp.placeholder_twins`).run();
   placePlaceholders(db, p, "1");
+  // Placeholders made at a fork (the pid born anew) stand in its life too, after their millisecond.
+  db.prepare(`INSERT OR IGNORE INTO temp.placeholders_at (id, node, pid, ppid, time_ms, serial)
+    SELECT id, node, pid, ppid, time_ms, ${Number.MAX_SAFE_INTEGER} FROM processes
+    WHERE id >= @base AND id < @end AND placeholder = 1 AND time_ms IS NOT NULL
+      AND (node, pid) IN (SELECT node, pid FROM temp.link_pids)`).run(p);
   const [o, s] = [EXEC_AT("o"), EXEC_AT("s")];
   const between = (x: string) => {
     const at = EXEC_AT(x);
