@@ -1,5 +1,4 @@
-import type { EventFacts } from "../audit/event-facts";
-import type { DeriveInput, PlaceholderPpid, ProcessRow } from "./types";
+import type { PlaceholderPpid, ProcessFacts, ProcessInput, ProcessRow } from "./types";
 
 export const EXEC_SYSCALLS: ReadonlySet<string> = new Set(["execve", "execveat"]);
 /** Syscalls whose successful return value is the pid of a new process. */
@@ -13,7 +12,7 @@ const INIT_PID = 1;
  */
 export const MAX_TRACKED_PIDS = 200_000;
 
-export function isExec(facts: EventFacts): boolean {
+export function isExec(facts: Pick<ProcessFacts, "syscall">): boolean {
   return facts.syscall !== null && EXEC_SYSCALLS.has(facts.syscall);
 }
 
@@ -21,7 +20,7 @@ export function isExec(facts: EventFacts): boolean {
  * Did the exec replace the process image? The kernel's return value decides (0, or -errno);
  * `success` is the fallback when the exit value is missing or interpreted text.
  */
-function execReplacedImage(facts: EventFacts): boolean {
+function execReplacedImage(facts: ProcessFacts): boolean {
   return facts.exit !== null ? facts.exit === 0 : facts.success !== false;
 }
 
@@ -172,7 +171,7 @@ export class ProcessTracker {
   }
 
   /** Rows for this event: placeholders first, then the exec's row. */
-  add(input: DeriveInput): ProcessRow[] {
+  add(input: ProcessInput): ProcessRow[] {
     const { facts, timeMs } = input;
     const state = this.state(input.node);
     const rows: ProcessRow[] = [];
@@ -213,7 +212,7 @@ export class ProcessTracker {
 
   /**
    * Parent pids learnt since the last call for placeholders already emitted (their rows are
-   * written with the pid unknown; later links across ingests go by it).
+   * written with the pid unknown, then updated).
    */
   takePlaceholderPpids(): PlaceholderPpid[] {
     const learnt = this.learnt;
@@ -273,7 +272,7 @@ export class ProcessTracker {
     state: NodeState,
     pid: number,
     parent: number,
-    facts: EventFacts,
+    facts: ProcessFacts,
     timeMs: number,
     fromFork: boolean,
   ): void {
@@ -303,7 +302,7 @@ export class ProcessTracker {
     }
   }
 
-  private exec(state: NodeState, input: DeriveInput, pid: number, rows: ProcessRow[]): void {
+  private exec(state: NodeState, input: ProcessInput, pid: number, rows: ProcessRow[]): void {
     const { facts, timeMs } = input;
     const reported = facts.ppid === pid ? null : facts.ppid;
     const entry = state.entries.get(pid);
@@ -357,7 +356,7 @@ export class ProcessTracker {
   }
 
   /** The id that `pid` stands for now, creating (and emitting) a placeholder when it has none. */
-  private resolve(state: NodeState, pid: number, child: DeriveInput, rows: ProcessRow[]): number {
+  private resolve(state: NodeState, pid: number, child: ProcessInput, rows: ProcessRow[]): number {
     const current = this.current(state, pid, child.timeMs);
     if (current !== null) return current;
     const lineage = state.lineage.get(pid);
@@ -417,14 +416,14 @@ function supersedes(lineage: Lineage | undefined, entry: Entry): boolean {
  * that forked it; lineage from the same session recovers the original. A fork record is trusted
  * for any reported parent, a mere ppid sighting only against init.
  */
-function linkedParent(reported: number, lineage: Lineage | undefined, facts: EventFacts): number {
+function linkedParent(reported: number, lineage: Lineage | undefined, facts: ProcessFacts): number {
   if (lineage === undefined || lineage.parent === reported || lineage.ses !== facts.ses) return reported;
   if (lineage.fromFork) return lineage.parent;
   return reported === INIT_PID && facts.ses !== null ? lineage.parent : reported;
 }
 
 /** An exec's arguments as its row keeps them (JSON), from EXECVE or else PROCTITLE. */
-export function argvJson(facts: EventFacts): string | null {
+export function argvJson(facts: ProcessFacts): string | null {
   const argv = facts.argv ?? facts.proctitle;
   return argv === null ? null : JSON.stringify(argv);
 }

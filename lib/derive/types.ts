@@ -1,12 +1,36 @@
 import type { EventFacts } from "../audit/event-facts";
 
-/** One parsed event, fed to the derivation in log order. */
-export interface DeriveInput {
+/** What the process tree is built from: an event's process fields (a stored event's columns hold them). */
+export type ProcessFacts = Pick<
+  EventFacts,
+  | "syscall"
+  | "success"
+  | "exit"
+  | "pid"
+  | "ppid"
+  | "auid"
+  | "uid"
+  | "euid"
+  | "ses"
+  | "comm"
+  | "exe"
+  | "argv"
+  | "proctitle"
+  | "cwd"
+>;
+
+/** One event, fed to the process tracker in log order. */
+export interface ProcessInput {
   /** The stored event's id; copied onto the rows derived from it. */
   eventId: number;
   /** '' when the log has no node= prefix. */
   node: string;
   timeMs: number;
+  facts: ProcessFacts;
+}
+
+/** One parsed event, fed to the derivation in log order. */
+export interface DeriveInput extends ProcessInput {
   facts: EventFacts;
 }
 

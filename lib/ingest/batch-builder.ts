@@ -3,16 +3,15 @@ import { deflateRawSync } from "node:zlib";
 import { type EventFacts, eventFacts } from "../audit/event-facts";
 import { type EventSummary, summarize } from "../audit/summary";
 import type { AuditEvent, Malformed } from "../audit/types";
-import { DerivedTables, type ProcessRow, type SessionRow } from "../derive/derived-tables";
+import { DerivedTables, type SessionRow } from "../derive/derived-tables";
 import type { ProcessTrackerState } from "../derive/processes";
 import { addReportRows } from "../reports/derive";
 import { isBeforePoint, type LogPoint, type ProcessEnd, type ProcessResumePoint } from "./process-resume";
 import { searchTextOf } from "./search-text";
-import { type EventTuple, emptyBatch, type ProcessTuple, type WriteBatch } from "./write-batch";
+import { type EventTuple, emptyBatch, processTuple, sqlBool, type WriteBatch } from "./write-batch";
 
 const BLOCK_BYTES = 256 * 1024;
 const NEWLINE = 0x0a;
-const bool = (value: boolean | null) => (value === null ? null : value ? 1 : 0);
 
 export interface BuilderStart {
   /** Ids already used in this dataset, so new rows continue after them. */
@@ -25,7 +24,7 @@ export interface BuilderStart {
   resumeProcesses?: ProcessResumePoint | null;
 }
 
-/** The kept state, or null if it cannot be read (kept by another version): linked across ingests then. */
+/** The kept state, or null if it cannot be read (kept by another version): the processes are rebuilt then. */
 function stateOf(from: ProcessResumePoint): ProcessTrackerState | null {
   try {
     const state = deserialize(from.state) as ProcessTrackerState;
@@ -61,7 +60,7 @@ export function eventRow(input: EventRowInput): EventTuple {
     event.records.length,
     facts.syscall,
     facts.arch,
-    bool(facts.success),
+    sqlBool(facts.success),
     facts.exit,
     facts.pid,
     facts.ppid,
@@ -81,29 +80,6 @@ export function eventRow(input: EventRowInput): EventTuple {
     input.blockId,
     input.offset,
     input.rawLength,
-  ];
-}
-
-function processTuple(row: ProcessRow): ProcessTuple {
-  return [
-    row.id,
-    row.eventId,
-    row.parentId,
-    row.chainPrevId,
-    row.node,
-    row.pid,
-    row.ppid,
-    row.ses,
-    row.auid,
-    row.uid,
-    row.euid,
-    row.exe,
-    row.comm,
-    row.argv,
-    row.cwd,
-    row.timeMs,
-    bool(row.success),
-    row.placeholder ? 1 : 0,
   ];
 }
 

@@ -10,7 +10,7 @@ import {
   markIngestStart,
   undoUnfinishedIngest,
 } from "../store/ingest-marks";
-import { linkToEarlierProcesses } from "../store/process-links";
+import { rebuildProcesses } from "../store/process-rebuild";
 import { dropLinksToGoneRows, keepProcessState, loadProcessState } from "../store/process-state";
 import { type DatasetSummary, mergeSummaries } from "./dataset-summary";
 import { inlineChannel, type ParseChannel, workerChannel } from "./parse-channel";
@@ -425,8 +425,12 @@ export async function ingest(
         if (ranges && target.writer.skippedEvents) dropRowsOfSkippedEvents(db, ranges);
         target.writer.rederiveRegrown();
         if (ranges && continued) dropLinksToGoneRows(db, ranges);
-        else if (ranges) linkToEarlierProcesses(db, ranges);
-        keepProcessState(db, id, processes, before === null || continued, target.writer.skippedEvents);
+        if (before === null || continued) {
+          keepProcessState(db, id, processes, target.writer.skippedEvents);
+        } else if (target.writer.added.records > 0) {
+          // Files before or between the stored ones: their parse could not see the log around them.
+          keepProcessState(db, id, rebuildProcesses(db, id), false);
+        }
         target.writer.writeSessions(sessions);
         const previous = db
           .prepare<[number], { summary: string | null }>(`SELECT summary FROM datasets WHERE id = ?`)

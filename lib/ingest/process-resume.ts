@@ -22,6 +22,6 @@ export interface ProcessEnd {
   end: LogPoint | null;
   /** It went on from the state stored where the dataset's log ended (its first event came after it). */
   resumed: boolean;
-  /** Some later event came before where that state was taken: linked across ingests instead. */
+  /** Some later event came before where that state was taken: the processes are rebuilt instead. */
   behind: boolean;
 }

@@ -1,4 +1,4 @@
-import type { SessionRow } from "../derive/derived-tables";
+import type { ProcessRow, SessionRow } from "../derive/derived-tables";
 import { emptyReportRows, type ReportRows } from "../reports/rows";
 
 /**
@@ -84,6 +84,33 @@ export interface RawBlock {
   id: number;
   /** The events' raw lines, newline-joined, raw-deflated. */
   data: Uint8Array;
+}
+
+/** A boolean as SQLite stores it. */
+export const sqlBool = (value: boolean | null) => (value === null ? null : value ? 1 : 0);
+
+/** A process row in the insert statement's column order. */
+export function processTuple(row: ProcessRow): ProcessTuple {
+  return [
+    row.id,
+    row.eventId,
+    row.parentId,
+    row.chainPrevId,
+    row.node,
+    row.pid,
+    row.ppid,
+    row.ses,
+    row.auid,
+    row.uid,
+    row.euid,
+    row.exe,
+    row.comm,
+    row.argv,
+    row.cwd,
+    row.timeMs,
+    sqlBool(row.success),
+    row.placeholder ? 1 : 0,
+  ];
 }
 
 export interface WriteBatch {

@@ -4,9 +4,18 @@ import { SummaryCounter } from "../ingest/dataset-summary";
 import { datasetIdBase, ID_STRIDE } from "../ingest/ids";
 import { EVENT_COLUMN, type EventTuple, type MalformedTuple, type WriteBatch } from "../ingest/write-batch";
 import { ReportWriter } from "../reports/report-writer";
-import { SKIPPED_EVENTS_TABLE } from "./process-links";
 import { RawLineReader } from "./raw-lines";
 import { EventRederiver } from "./rederive-events";
+import { SKIPPED_EVENTS_TABLE } from "./skipped-processes";
+
+/** A ProcessTuple's row, in a dataset given as @dataset. */
+export const INSERT_PROCESS = `INSERT INTO processes (id, dataset_id, event_id, parent_id, chain_prev_id, node,
+  pid, ppid, ses, auid, uid, euid, exe, comm, argv, cwd, time_ms, success, placeholder)
+  VALUES (?, @dataset, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+/** A placeholder's parent pid and row, learnt after it was written: [ppid, parent id, id]. */
+export const SET_PLACEHOLDER_PPID = `UPDATE processes SET ppid = ?, parent_id = ? WHERE id = ? AND placeholder = 1
+  AND ppid IS NULL`;
 
 /** Only this many malformed lines are kept per dataset; the true total is counted elsewhere. */
 export const MALFORMED_KEPT = 10_000;
@@ -132,13 +141,8 @@ export class EventWriter {
     this.insertMalformed =
       db.prepare(`INSERT INTO malformed_lines (dataset_id, file_id, line, offset, code, message,
       excerpt) VALUES (@dataset, ?, ?, ?, ?, ?, ?)`);
-    this.insertProcess =
-      db.prepare(`INSERT INTO processes (id, dataset_id, event_id, parent_id, chain_prev_id, node,
-      pid, ppid, ses, auid, uid, euid, exe, comm, argv, cwd, time_ms, success, placeholder)
-      VALUES (?, @dataset, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    this.setPlaceholderPpid = db.prepare(
-      `UPDATE processes SET ppid = ?, parent_id = ? WHERE id = ? AND placeholder = 1 AND ppid IS NULL`,
-    );
+    this.insertProcess = db.prepare(INSERT_PROCESS);
+    this.setPlaceholderPpid = db.prepare(SET_PLACEHOLDER_PPID);
     this.insertTty =
       db.prepare(`INSERT INTO tty_input (dataset_id, event_id, node, ses, auid, pid, time_ms, data,
       tokens, lines) VALUES (@dataset, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);

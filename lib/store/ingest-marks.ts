@@ -2,7 +2,7 @@ import type Database from "better-sqlite3";
 import { datasetIdBase, ID_STRIDE } from "../ingest/ids";
 import { dropCachedResults } from "../reports/cache";
 import type { DatasetState } from "./datasets";
-import { replaceSkippedProcesses } from "./process-links";
+import { replaceSkippedProcesses } from "./skipped-processes";
 
 /**
  * The highest row id of each of a dataset's tables when an ingest into it began. Rows above them

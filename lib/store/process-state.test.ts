@@ -1,10 +1,12 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
+import { deserialize } from "node:v8";
 import { describe, expect, it } from "vitest";
 import { ingest } from "../ingest/ingest";
 import { expandSources } from "../ingest/sources";
 import { freshDatabases } from "../testing/fresh-databases";
 import { deleteDataset } from "./datasets";
+import { loadProcessState } from "./process-state";
 
 const fresh = freshDatabases("auditscope-state-");
 
@@ -25,25 +27,28 @@ const kept = (dataset: number) =>
     .get(dataset);
 
 describe("the process state kept where a dataset's log ends", () => {
-  it("is kept by a new dataset and by files added after its end; an older file makes it go", async () => {
+  it("is kept by a new dataset and by files added after its end; after an older file, rebuilt to the log's end", async () => {
     const dataset = (await ingest(expandSources([log("a.log", [1, 2])]), { db: fresh.db })).dataset as number;
     expect(kept(dataset)).toEqual({ end_ms: 1_700_000_002_000, end_serial: 2 });
     await ingest(expandSources([log("b.log", [3, 4])]), { db: fresh.db, dataset });
     expect(kept(dataset)).toEqual({ end_ms: 1_700_000_004_000, end_serial: 4 });
-    // An older file: what the state knew at the end no longer covers the whole log.
+    // An older file: the processes are derived again from every stored event, to the log's end.
     await ingest(expandSources([log("c.log", [0])]), { db: fresh.db, dataset });
-    expect(kept(dataset)).toBeUndefined();
-    // Nor does a parse that began without it.
+    expect(kept(dataset)).toEqual({ end_ms: 1_700_000_004_000, end_serial: 4 });
     await ingest(expandSources([log("d.log", [5])]), { db: fresh.db, dataset });
-    expect(kept(dataset)).toBeUndefined();
+    expect(kept(dataset)).toEqual({ end_ms: 1_700_000_005_000, end_serial: 5 });
   });
 
-  it("is let go when it cannot be read (kept by another version): the files are linked across ingests", async () => {
+  it("is rebuilt when it cannot be read (kept by another version)", async () => {
     const dataset = (await ingest(expandSources([log("g.log", [1, 2])]), { db: fresh.db })).dataset as number;
     fresh.db.prepare(`UPDATE process_states SET state = x'00ff'`).run();
     const added = await ingest(expandSources([log("h.log", [3])]), { db: fresh.db, dataset });
     expect(added.status).toBe("ready");
-    expect(kept(dataset)).toBeUndefined();
+    expect(kept(dataset)).toEqual({ end_ms: 1_700_000_003_000, end_serial: 3 });
+    const state = loadProcessState(fresh.db, dataset)?.state;
+    expect(deserialize(state ?? new Uint8Array())).toEqual([
+      { node: "", entries: expect.any(Float64Array), lineage: expect.any(Float64Array) },
+    ]);
   });
 
   it("is not changed by an append that is cancelled, and goes with its dataset", async () => {

@@ -3,7 +3,7 @@ import type Database from "better-sqlite3";
 import { type ProcessTrackerState, replaceStateRows, stateRowIds } from "../derive/processes";
 import type { ProcessEnd, ProcessResumePoint } from "../ingest/process-resume";
 import type { MarkedRanges } from "./ingest-marks";
-import { PROCESS_TWINS_TABLE } from "./process-links";
+import { PROCESS_TWINS_TABLE } from "./skipped-processes";
 
 /** The tracker's state kept where the dataset's log ends, if any. */
 export function loadProcessState(db: Database.Database, datasetId: number): ProcessResumePoint | null {
@@ -16,24 +16,18 @@ export function loadProcessState(db: Database.Database, datasetId: number): Proc
 }
 
 /**
- * Keeps the state an ingest's parse ended with when it is the state where the dataset's log
- * ends: the parse saw all of it (a new dataset's, or one that went on from the kept state with no
- * event before it). Any other ingest that added events makes the kept state stale: it goes.
+ * Keeps the tracker's state where the dataset's log ends (from a parse that saw all of the log:
+ * a new dataset's, one that went on from the kept state, or a rebuild).
  * `rowsDropped`: rows of the parse were removed (their events were skipped as the dataset's own):
  * the state refers to the stored rows that replaced them instead.
  */
 export function keepProcessState(
   db: Database.Database,
   datasetId: number,
-  parse: ProcessEnd,
-  whole: boolean,
+  parse: Pick<ProcessEnd, "state" | "end">,
   rowsDropped: boolean,
 ): void {
   if (parse.end === null) return;
-  if (!whole) {
-    db.prepare(`DELETE FROM process_states WHERE dataset_id = ?`).run(datasetId);
-    return;
-  }
   db.prepare(`INSERT INTO process_states (dataset_id, end_ms, end_serial, state) VALUES (@id, @timeMs, @serial, @state)
     ON CONFLICT (dataset_id) DO UPDATE SET end_ms = excluded.end_ms, end_serial = excluded.end_serial, state = excluded.state`).run(
     {

@@ -231,6 +231,34 @@ describe("process links when files are added to a dataset", () => {
   /** One log cut into files (each a list of events), added to a dataset in every order. */
   const splits: [string, string[][]][] = [
     [
+      "a daemon's child, then the daemon's syscall as the child's parent pid",
+      [[exec(1, 1, 10, 1, "/bin/sshd"), exec(2, 2, 30, 20, "/bin/kid")], [opened(3, 3, 20, 10)]],
+    ],
+    [
+      "a pid's parent pid seen, then its child in the next file",
+      [[exec(1, 1, 15, 9, "/bin/e1"), opened(2, 1, 20, 9)], [exec(3, 1, 30, 20, "/bin/e3")]],
+    ],
+    [
+      "a pid forked anew, then its exec with the ppid of the stored image",
+      [[exec(1, 1, 20, 9, "/bin/e1")], [forked(2, 2, 9, 1, 20), exec(3, 2, 20, 9, "/bin/e3")]],
+    ],
+    [
+      "a pid's parent seen, then its exec as an orphan in the next file",
+      [[exec(1, 1, 9, 1, "/bin/p9"), opened(2, 1, 20, 9)], [exec(3, 2, 20, 1, "/bin/e3")]],
+    ],
+    [
+      "a pid's syscall, then its child and its exec in the next file",
+      [[opened(1, 1, 15, 2)], [exec(2, 1, 14, 15, "/bin/e2"), exec(3, 1, 15, 2, "/bin/e3")]],
+    ],
+    [
+      "a pid forked anew after its exec, then its failed exec in the next file",
+      [[exec(1, 1, 11, 12, "/bin/e1"), forked(2, 2, 12, 15, 11)], [exec(3, 2, 11, 12, "/bin/f3", true)]],
+    ],
+    [
+      "a fork, then the child's failed exec and the parent's exec in the next file",
+      [[forked(1, 1, 15, 10, 17)], [exec(2, 1, 17, 15, "/bin/f2", true), exec(3, 1, 15, 10, "/bin/e3")]],
+    ],
+    [
       "re-execs of a pid in the added file after the first",
       [
         [exec(1, 1, 21, 13, "/bin/a"), exec(2, 2, 13, 1, "/bin/x")],
@@ -411,39 +439,6 @@ describe("process links when files are added to a dataset", () => {
       : orders(n - 1).flatMap((order) =>
           Array.from({ length: n }, (_, at) => [...order.slice(0, at), n - 1, ...order.slice(at)]),
         );
-
-  /** Logs cut into files where only the files' own order gives one ingest's tree (what a record showed is not stored). */
-  const forwardSplits: [string, string[][]][] = [
-    [
-      "a daemon's child, then the daemon's syscall as the child's parent pid",
-      [[exec(1, 1, 10, 1, "/bin/sshd"), exec(2, 2, 30, 20, "/bin/kid")], [opened(3, 3, 20, 10)]],
-    ],
-    [
-      "a pid's parent pid seen, then its child in the next file",
-      [[exec(1, 1, 15, 9, "/bin/e1"), opened(2, 1, 20, 9)], [exec(3, 1, 30, 20, "/bin/e3")]],
-    ],
-    [
-      "a pid forked anew, then its exec with the ppid of the stored image",
-      [[exec(1, 1, 20, 9, "/bin/e1")], [forked(2, 2, 9, 1, 20), exec(3, 2, 20, 9, "/bin/e3")]],
-    ],
-    [
-      "a pid's parent seen, then its exec as an orphan in the next file",
-      [[exec(1, 1, 9, 1, "/bin/p9"), opened(2, 1, 20, 9)], [exec(3, 2, 20, 1, "/bin/e3")]],
-    ],
-  ];
-
-  it.each(forwardSplits)(
-    "gives the tree one ingest gives when the files are added oldest first: %s",
-    async (_, files) => {
-      const whole = await ingest(expandSources([log("whole.log", files.flat())]), { db: fresh.db });
-      let dataset: number | undefined;
-      for (const [index, events] of files.entries()) {
-        dataset = (await ingest(expandSources([log(`part${index}.log`, events)]), { db: fresh.db, dataset }))
-          .dataset as number;
-      }
-      expect(links(dataset ?? null)).toEqual(links(whole.dataset));
-    },
-  );
 
   it.each(splits)("gives the tree one ingest gives, in any order: %s", async (_, files) => {
     const whole = await ingest(expandSources([log("whole.log", files.flat())]), { db: fresh.db });
