@@ -3,7 +3,13 @@ import type { EventFacts } from "../audit/event-facts";
 import { eventFacts } from "../audit/event-facts";
 import { parseBuffer } from "../audit/parser";
 import { corpusAvailable, manifestEntries, readCorpus } from "../testing/corpus";
-import { DerivedTables, type ProcessRow, type SessionRow, type TtyRow } from "./derived-tables";
+import {
+  DerivedTables,
+  type ProcessRow,
+  REORDER_WINDOW,
+  type SessionRow,
+  type TtyRow,
+} from "./derived-tables";
 import { ProcessTracker } from "./processes";
 import { SessionTracker } from "./sessions";
 
@@ -67,7 +73,14 @@ class Feed {
   }
 
   event(timeMs: number, facts: Partial<EventFacts>, node = ""): { processes: ProcessRow[]; tty: TtyRow[] } {
-    const out = this.derived.add({ eventId: ++this.eventId, node, timeMs, facts: { ...NO_FACTS, ...facts } });
+    this.eventId++;
+    const out = this.derived.add({
+      eventId: this.eventId,
+      node,
+      timeMs,
+      serial: this.eventId,
+      facts: { ...NO_FACTS, ...facts },
+    });
     this.processes.push(...out.processes);
     // As the store does: the placeholder's row takes what was learnt of its parent.
     for (const learnt of out.placeholderPpids) {
@@ -152,7 +165,7 @@ interface Derived {
 /** Parses corpus files (concatenated in order) and derives everything; event ids count events from 1. */
 function deriveCorpus(...files: string[]): Derived {
   const { events } = parseBuffer(Buffer.concat(files.map(readCorpus)));
-  const derived = new DerivedTables();
+  const derived = new DerivedTables({ reorderWindow: REORDER_WINDOW });
   const processes: ProcessRow[] = [];
   const tty: TtyRow[] = [];
   events.forEach((event, index) => {
@@ -160,11 +173,13 @@ function deriveCorpus(...files: string[]): Derived {
       eventId: index + 1,
       node: event.node ?? "",
       timeMs: event.sec * 1000 + event.ms,
+      serial: event.serial,
       facts: eventFacts(event),
     });
     processes.push(...out.processes);
     tty.push(...out.tty);
   });
+  processes.push(...derived.endOfLog().processes);
   return { processes, tty, sessions: derived.sessions() };
 }
 
@@ -458,6 +473,7 @@ describe("processes: memory stays bounded when pids do not repeat (pid_max 41943
     eventId,
     node: "",
     timeMs,
+    serial: eventId,
     facts: { ...NO_FACTS, syscall: "execve", success: true, exit: 0, pid, ppid, exe: `/bin/p${pid}` },
   });
 
@@ -781,6 +797,7 @@ describe("sessions: memory stays bounded on a host with a session a minute", () 
           eventId: ses * 3 + dt,
           node: "",
           timeMs: t + dt,
+          serial: ses * 3 + dt,
           facts: {
             ...NO_FACTS,
             types: [...types],
@@ -881,21 +898,13 @@ describe.skipIf(!corpusAvailable)(corpusTitle("process trees from real traces"),
     expect(processes.find((p) => p.pid === 71432)).toMatchObject({ placeholder: true, ppid: 3505, ses: 3 });
   });
 
-  it("laurel/shell-proc-trace-reordered.txt: reversed input never links to a wrong process", () => {
+  it("laurel/shell-proc-trace-reordered.txt: reversed input gives the in-order trace's tree", () => {
     const { processes } = deriveCorpus("laurel/shell-proc-trace-reordered.txt");
     expectWellFormed(processes);
-    // Rows are final when emitted, so children seen before their parent's exec keep placeholders.
-    expect(renderTree(processes)).toBe(
-      [
-        "pid 71506 (not seen)",
-        "  71509 /bin/sed -e s/foo/bar/",
-        "  71508 /bin/echo foo",
-        "pid 71505 (not seen)",
-        "  71507 grep baz",
-        "pid 71432 (not seen)",
-        "  71505 /bin/sh ./src/testdata/double-fork/test-script.sh",
-      ].join("\n"),
-    );
+    // The events are put back in log order (a window of REORDER_WINDOW events) before the tree sees them.
+    expect(renderTree(processes)).toBe(renderTree(deriveCorpus("laurel/shell-proc-trace.txt").processes));
+    const grep = processes.find((p) => p.pid === 71507);
+    expect(processes.find((p) => p.id === grep?.parentId)).toMatchObject({ pid: 71505, placeholder: false });
   });
 
   it("laurel/shell-proc-trace-confusion.txt: a re-forked pid is not mistaken for its old exec", () => {

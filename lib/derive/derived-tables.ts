@@ -1,7 +1,8 @@
+import { LogOrderWindow } from "./log-order";
 import { ProcessTracker, type ProcessTrackerState } from "./processes";
 import { SessionTracker } from "./sessions";
 import { ttyRow } from "./tty";
-import type { DerivedRows, DeriveInput, SessionRow } from "./types";
+import type { DerivedRows, DeriveInput, PlaceholderPpid, ProcessRow, SessionRow } from "./types";
 
 export type {
   DerivedRows,
@@ -13,11 +14,22 @@ export type {
   TtyRow,
 } from "./types";
 
+/**
+ * Events an ingest holds to put them back in log order for the process tree: auditd writes an
+ * event when it completes, a little out of order under load.
+ */
+export const REORDER_WINDOW = 1024;
+
 export interface DerivedTablesOptions {
   /** Id of the first process row (ids are sequential); default 1. */
   firstProcessId?: number;
   /** Sessions aggregated in memory at once (MAX_OPEN_SESSIONS by default). */
   maxOpenSessions?: number;
+  /**
+   * Events held to feed the process tree in log order (LogOrderWindow); 0 (the default) feeds
+   * each as it comes. Held events' rows come with a later event's, or from `endOfLog`.
+   */
+  reorderWindow?: number;
 }
 
 /**
@@ -28,10 +40,12 @@ export interface DerivedTablesOptions {
 export class DerivedTables {
   private readonly processes: ProcessTracker;
   private readonly sessionTracker: SessionTracker;
+  private readonly inLogOrder: LogOrderWindow<DeriveInput>;
 
   constructor(options: DerivedTablesOptions = {}) {
     this.processes = new ProcessTracker(options.firstProcessId ?? 1);
     this.sessionTracker = new SessionTracker(options.maxOpenSessions);
+    this.inLogOrder = new LogOrderWindow(options.reorderWindow ?? 0);
   }
 
   /**
@@ -41,15 +55,29 @@ export class DerivedTables {
   add(input: DeriveInput): DerivedRows {
     this.sessionTracker.add(input);
     const tty = ttyRow(input);
+    const inOrder = this.inLogOrder.add(input);
     return {
-      processes: this.processes.add(input),
-      placeholderPpids: this.processes.takePlaceholderPpids(),
+      ...this.processRows(inOrder === null ? [] : [inOrder]),
       tty: tty === null ? [] : [tty],
       sessions: this.sessionTracker.takeSetAside(),
     };
   }
 
-  /** What the process tracker knows now (see ProcessTracker.resume). */
+  /** The process rows of the events still held for log order, once the whole input was added. */
+  endOfLog(): { processes: ProcessRow[]; placeholderPpids: PlaceholderPpid[] } {
+    return this.processRows(this.inLogOrder.drain());
+  }
+
+  private processRows(inputs: DeriveInput[]): {
+    processes: ProcessRow[];
+    placeholderPpids: PlaceholderPpid[];
+  } {
+    const processes: ProcessRow[] = [];
+    for (const input of inputs) processes.push(...this.processes.add(input));
+    return { processes, placeholderPpids: this.processes.takePlaceholderPpids() };
+  }
+
+  /** What the process tracker knows now (see ProcessTracker.resume); after `endOfLog`. */
   processState(): ProcessTrackerState {
     return this.processes.snapshot();
   }

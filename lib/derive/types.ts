@@ -26,6 +26,8 @@ export interface ProcessInput {
   /** '' when the log has no node= prefix. */
   node: string;
   timeMs: number;
+  /** The event's serial: with the time, its place in the log. */
+  serial: number;
   facts: ProcessFacts;
 }
 

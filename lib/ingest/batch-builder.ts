@@ -3,10 +3,11 @@ import { deflateRawSync } from "node:zlib";
 import { type EventFacts, eventFacts } from "../audit/event-facts";
 import { type EventSummary, summarize } from "../audit/summary";
 import type { AuditEvent, Malformed } from "../audit/types";
-import { DerivedTables, type SessionRow } from "../derive/derived-tables";
+import { type DerivedRows, DerivedTables, REORDER_WINDOW, type SessionRow } from "../derive/derived-tables";
+import { isBeforePoint, type LogPoint } from "../derive/log-order";
 import type { ProcessTrackerState } from "../derive/processes";
 import { addReportRows } from "../reports/derive";
-import { isBeforePoint, type LogPoint, type ProcessEnd, type ProcessResumePoint } from "./process-resume";
+import type { ProcessEnd, ProcessResumePoint } from "./process-resume";
 import { searchTextOf } from "./search-text";
 import { type EventTuple, emptyBatch, processTuple, sqlBool, type WriteBatch } from "./write-batch";
 
@@ -112,6 +113,7 @@ export class BatchBuilder {
     this.derived = new DerivedTables({
       firstProcessId: start.nextProcessId,
       maxOpenSessions: start.maxOpenSessions,
+      reorderWindow: REORDER_WINDOW,
     });
   }
 
@@ -138,10 +140,8 @@ export class BatchBuilder {
     const search = searchTextOf(facts);
     if (search) this.batch.search.push([id, search]);
     this.notePoint({ timeMs, serial: event.serial });
-    const derived = this.derived.add({ eventId: id, node, timeMs, facts });
-    for (const process of derived.processes) this.batch.processes.push(processTuple(process));
-    for (const learnt of derived.placeholderPpids)
-      this.batch.placeholderPpids.push([learnt.id, learnt.ppid, learnt.parentId]);
+    const derived = this.derived.add({ eventId: id, node, timeMs, serial: event.serial, facts });
+    this.addProcessRows(derived);
     for (const session of derived.sessions) this.batch.sessions.push(session);
     for (const tty of derived.tty) {
       this.batch.tty.push([
@@ -180,18 +180,25 @@ export class BatchBuilder {
     return batch;
   }
 
-  sessions(): SessionRow[] {
-    return this.derived.sessions();
+  /** Ends the log: the last rows (those of events held for log order too), the sessions, and how the parse of the processes ended. */
+  finish(): { batch: WriteBatch; sessions: SessionRow[]; processes: ProcessEnd } {
+    this.addProcessRows(this.derived.endOfLog());
+    return {
+      batch: this.take(true),
+      sessions: this.derived.sessions(),
+      processes: {
+        state: serialize(this.derived.processState()),
+        end: this.last,
+        resumed: this.resumedAt !== null,
+        behind: this.behind,
+      },
+    };
   }
 
-  /** How the parse of the processes ended (see ProcessEnd). */
-  processEnd(): ProcessEnd {
-    return {
-      state: serialize(this.derived.processState()),
-      end: this.last,
-      resumed: this.resumedAt !== null,
-      behind: this.behind,
-    };
+  private addProcessRows(rows: Pick<DerivedRows, "processes" | "placeholderPpids">): void {
+    for (const process of rows.processes) this.batch.processes.push(processTuple(process));
+    for (const learnt of rows.placeholderPpids)
+      this.batch.placeholderPpids.push([learnt.id, learnt.ppid, learnt.parentId]);
   }
 
   /**

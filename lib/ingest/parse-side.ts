@@ -141,12 +141,7 @@ export class ParseSide {
         return;
       case "finish":
         if (this.previous) this.take(this.previous.flush());
-        reply({
-          kind: "finish",
-          batch: this.builder.take(true),
-          sessions: this.builder.sessions(),
-          processes: this.builder.processEnd(),
-        });
+        reply({ kind: "finish", ...this.builder.finish() });
         return;
     }
   }

@@ -1,13 +1,4 @@
-/** A place in a dataset's log: an event's time and serial. */
-export interface LogPoint {
-  timeMs: number;
-  serial: number;
-}
-
-/** Is `a` before `b` in the log? */
-export function isBeforePoint(a: LogPoint, b: LogPoint): boolean {
-  return a.timeMs < b.timeMs || (a.timeMs === b.timeMs && a.serial < b.serial);
-}
+import type { LogPoint } from "../derive/log-order";
 
 /** The process tracker's state (serialized) where a dataset's log ends, for an ingest of what comes after. */
 export interface ProcessResumePoint extends LogPoint {

@@ -1,9 +1,10 @@
 import { serialize } from "node:v8";
 import type Database from "better-sqlite3";
+import type { LogPoint } from "../derive/log-order";
 import { ProcessTracker } from "../derive/processes";
 import type { ProcessInput } from "../derive/types";
 import { datasetIdBase } from "../ingest/ids";
-import type { LogPoint, ProcessEnd } from "../ingest/process-resume";
+import type { ProcessEnd } from "../ingest/process-resume";
 import { processTuple } from "../ingest/write-batch";
 import { INSERT_PROCESS, SET_PLACEHOLDER_PPID } from "./event-writer";
 
@@ -35,6 +36,7 @@ function processInput(row: StoredEvent): ProcessInput {
     eventId: row.id,
     node: row.node,
     timeMs: row.time_ms,
+    serial: row.serial,
     facts: {
       syscall: row.syscall,
       success: row.success === null ? null : row.success === 1,
