@@ -1,4 +1,4 @@
-import { LogOrderWindow } from "./log-order";
+import { isBeforePoint, LogOrderWindow, type LogPoint } from "./log-order";
 import { ProcessTracker, type ProcessTrackerState } from "./processes";
 import { SessionTracker } from "./sessions";
 import { ttyRow } from "./tty";
@@ -41,6 +41,9 @@ export class DerivedTables {
   private readonly processes: ProcessTracker;
   private readonly sessionTracker: SessionTracker;
   private readonly inLogOrder: LogOrderWindow<DeriveInput>;
+  /** The last event fed to the process tracker, per node. */
+  private readonly lastFed = new Map<string, LogPoint>();
+  private disordered = false;
 
   constructor(options: DerivedTablesOptions = {}) {
     this.processes = new ProcessTracker(options.firstProcessId ?? 1);
@@ -63,6 +66,11 @@ export class DerivedTables {
     };
   }
 
+  /** Did an event reach the process tree after a later one of its node (out of order beyond the window)? */
+  get processesDisordered(): boolean {
+    return this.disordered;
+  }
+
   /** The process rows of the events still held for log order, once the whole input was added. */
   endOfLog(): { processes: ProcessRow[]; placeholderPpids: PlaceholderPpid[] } {
     return this.processRows(this.inLogOrder.drain());
@@ -73,7 +81,12 @@ export class DerivedTables {
     placeholderPpids: PlaceholderPpid[];
   } {
     const processes: ProcessRow[] = [];
-    for (const input of inputs) processes.push(...this.processes.add(input));
+    for (const input of inputs) {
+      const last = this.lastFed.get(input.node);
+      if (last !== undefined && isBeforePoint(input, last)) this.disordered = true;
+      else this.lastFed.set(input.node, { timeMs: input.timeMs, serial: input.serial });
+      processes.push(...this.processes.add(input));
+    }
     return { processes, placeholderPpids: this.processes.takePlaceholderPpids() };
   }
 

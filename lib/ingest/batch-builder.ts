@@ -191,6 +191,7 @@ export class BatchBuilder {
         end: this.last,
         resumed: this.resumedAt !== null,
         behind: this.behind,
+        disordered: this.derived.processesDisordered,
       },
     };
   }

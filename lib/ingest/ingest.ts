@@ -425,10 +425,11 @@ export async function ingest(
         if (ranges && target.writer.skippedEvents) dropRowsOfSkippedEvents(db, ranges);
         target.writer.rederiveRegrown();
         if (ranges && continued) dropLinksToGoneRows(db, ranges);
-        if (before === null || continued) {
+        if ((before === null || continued) && !processes.disordered) {
           keepProcessState(db, id, processes, target.writer.skippedEvents);
-        } else if (target.writer.added.records > 0) {
-          // Files before or between the stored ones: their parse could not see the log around them.
+        } else if (target.writer.added.records > 0 || processes.disordered) {
+          // Files before or between the stored ones (their parse could not see the log around them),
+          // or events out of order beyond the reorder window.
           keepProcessState(db, id, rebuildProcesses(db, id), false);
         }
         target.writer.writeSessions(sessions);

@@ -15,4 +15,6 @@ export interface ProcessEnd {
   resumed: boolean;
   /** Some later event came before where that state was taken: the processes are rebuilt instead. */
   behind: boolean;
+  /** The tracker saw an event after a later one of its node (out of order beyond the window). */
+  disordered: boolean;
 }

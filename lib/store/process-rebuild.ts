@@ -58,10 +58,12 @@ function processInput(row: StoredEvent): ProcessInput {
 }
 
 /**
- * Derives the dataset's process rows again from its stored events, in log order (per node, by
- * time and serial), as one ingest of all its files would have: for files added before or between
- * those stored, whose parse could not see the records around them (a fork, a daemon's syscall
- * naming its child's parent). Arguments and working directories come from the exec rows replaced.
+ * Derives the dataset's process rows again from its stored events, in log order (time, serial,
+ * then node: the order one ingest's reorder window gives, which decides the pids the tracker
+ * forgets), as one ingest of all its files would have. For files added before or between those
+ * stored, whose parse could not see the records around them (a fork, a daemon's syscall naming
+ * its child's parent), or given out of order. Arguments and working directories come from the
+ * exec rows replaced.
  * Inside the caller's transaction; returns the tracker's end, to be kept for a later file.
  */
 export function rebuildProcesses(
@@ -79,9 +81,9 @@ export function rebuildProcesses(
 
   const page = db.prepare<Record<string, unknown>, StoredEvent>(`SELECT e.id, e.node, e.time_ms, e.serial,
       e.syscall, e.success, e.exit, e.pid, e.ppid, e.auid, e.uid, e.euid, e.ses, e.comm, e.exe, x.argv, x.cwd
-    FROM events e INDEXED BY events_dataset_id_node_time_ms_serial_key LEFT JOIN temp.exec_details x ON x.event_id = e.id
-    WHERE e.dataset_id = @dataset AND (e.node, e.time_ms, e.serial) > (@node, @time, @serial) AND e.pid IS NOT NULL
-    ORDER BY e.node, e.time_ms, e.serial LIMIT ${PAGE}`);
+    FROM events e INDEXED BY events_dataset_id_time_ms_idx LEFT JOIN temp.exec_details x ON x.event_id = e.id
+    WHERE e.dataset_id = @dataset AND (e.time_ms, e.serial, e.node) > (@time, @serial, @node) AND e.pid IS NOT NULL
+    ORDER BY e.time_ms, e.serial, e.node LIMIT ${PAGE}`);
   const insert = db.prepare(INSERT_PROCESS);
   const setPpid = db.prepare(SET_PLACEHOLDER_PPID);
   const tracker = new ProcessTracker(datasetIdBase(datasetId) + 1);

@@ -440,6 +440,40 @@ describe("process links when files are added to a dataset", () => {
           Array.from({ length: n }, (_, at) => [...order.slice(0, at), n - 1, ...order.slice(at)]),
         );
 
+  describe("files out of log order beyond the reorder window, in one ingest", () => {
+    // The shell (early file); its child, then more than the window's worth of other events (late file).
+    const early = [exec(1, 1, 100, 1, "/bin/bash")];
+    const fillers = Array.from({ length: 1100 }, (_, i) => opened(10 + i, 10 + i, 7000, 1));
+    const late = [exec(2, 5, 200, 100, "/usr/bin/curl"), ...fillers];
+
+    it("gives the tree of the files in order when the newer file is given first", async () => {
+      const inOrder = await ingest(expandSources([log("early1.log", early), log("late1.log", late)]), {
+        db: fresh.db,
+      });
+      const expected = links(inOrder.dataset);
+      expect(expected).toContain("/usr/bin/curl <- /bin/bash");
+      const reversed = await ingest(expandSources([log("late2.log", late), log("early2.log", early)]), {
+        db: fresh.db,
+      });
+      expect(links(reversed.dataset)).toEqual(expected);
+    });
+
+    it("gives it too when both come after the stored log, newer first", async () => {
+      const base = [exec(0, 0, 50, 1, "/sbin/init2")];
+      const whole = await ingest(
+        expandSources([log("base1.log", base), log("early3.log", early), log("late3.log", late)]),
+        { db: fresh.db },
+      );
+      const dataset = (await ingest(expandSources([log("base2.log", base)]), { db: fresh.db }))
+        .dataset as number;
+      await ingest(expandSources([log("late4.log", late), log("early4.log", early)]), {
+        db: fresh.db,
+        dataset,
+      });
+      expect(links(dataset)).toEqual(links(whole.dataset));
+    });
+  });
+
   it.each(splits)("gives the tree one ingest gives, in any order: %s", async (_, files) => {
     const whole = await ingest(expandSources([log("whole.log", files.flat())]), { db: fresh.db });
     const expected = links(whole.dataset);
