@@ -1,8 +1,27 @@
 import { isBeforePoint, LogOrderWindow, type LogPoint } from "./log-order";
-import { ProcessTracker, type ProcessTrackerState } from "./processes";
+import { movesProcesses, ProcessTracker, type ProcessTrackerState } from "./processes";
 import { SessionTracker } from "./sessions";
 import { ttyRow } from "./tty";
-import type { DerivedRows, DeriveInput, PlaceholderPpid, ProcessRow, SessionRow } from "./types";
+import type {
+  DerivedRows,
+  DeriveInput,
+  PlaceholderPpid,
+  ProcessInput,
+  ProcessRow,
+  SessionRow,
+} from "./types";
+
+/** The event's fields the process tree reads, alone: held in the reorder window, the rest can go. */
+function processInput({ eventId, node, timeMs, serial, facts }: DeriveInput): ProcessInput {
+  const { syscall, success, exit, pid, ppid, auid, uid, euid, ses, comm, exe, argv, proctitle, cwd } = facts;
+  return {
+    eventId,
+    node,
+    timeMs,
+    serial,
+    facts: { syscall, success, exit, pid, ppid, auid, uid, euid, ses, comm, exe, argv, proctitle, cwd },
+  };
+}
 
 export type {
   DerivedRows,
@@ -40,7 +59,7 @@ export interface DerivedTablesOptions {
 export class DerivedTables {
   private readonly processes: ProcessTracker;
   private readonly sessionTracker: SessionTracker;
-  private readonly inLogOrder: LogOrderWindow<DeriveInput>;
+  private readonly inLogOrder: LogOrderWindow<ProcessInput>;
   /** The last event fed to the process tracker, per node. */
   private readonly lastFed = new Map<string, LogPoint>();
   private disordered = false;
@@ -58,7 +77,7 @@ export class DerivedTables {
   add(input: DeriveInput): DerivedRows {
     this.sessionTracker.add(input);
     const tty = ttyRow(input);
-    const inOrder = this.inLogOrder.add(input);
+    const inOrder = movesProcesses(input.facts) ? this.inLogOrder.add(processInput(input)) : null;
     return {
       ...this.processRows(inOrder === null ? [] : [inOrder]),
       tty: tty === null ? [] : [tty],
@@ -76,15 +95,19 @@ export class DerivedTables {
     return this.processRows(this.inLogOrder.drain());
   }
 
-  private processRows(inputs: DeriveInput[]): {
+  private processRows(inputs: ProcessInput[]): {
     processes: ProcessRow[];
     placeholderPpids: PlaceholderPpid[];
   } {
     const processes: ProcessRow[] = [];
     for (const input of inputs) {
       const last = this.lastFed.get(input.node);
-      if (last !== undefined && isBeforePoint(input, last)) this.disordered = true;
-      else this.lastFed.set(input.node, { timeMs: input.timeMs, serial: input.serial });
+      if (last === undefined) this.lastFed.set(input.node, { timeMs: input.timeMs, serial: input.serial });
+      else if (isBeforePoint(input, last)) this.disordered = true;
+      else {
+        last.timeMs = input.timeMs;
+        last.serial = input.serial;
+      }
       processes.push(...this.processes.add(input));
     }
     return { processes, placeholderPpids: this.processes.takePlaceholderPpids() };

@@ -16,6 +16,11 @@ export function isExec(facts: Pick<ProcessFacts, "syscall">): boolean {
   return facts.syscall !== null && EXEC_SYSCALLS.has(facts.syscall);
 }
 
+/** Can the event change the process tree (a pid with its parent, a fork or an exec)? */
+export function movesProcesses(facts: ProcessFacts): boolean {
+  return facts.pid !== null && (facts.ppid !== null || facts.syscall !== null);
+}
+
 /**
  * Did the exec replace the process image? The kernel's return value decides (0, or -errno);
  * `success` is the fallback when the exit value is missing or interpreted text.
