@@ -12,7 +12,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { HEAP_FLAGS } from "../lib/cli/node-flags";
+import { HEAP_FLAGS, MALLOC_ENV } from "../lib/cli/node-flags";
 import { GENERATOR_VERSION, type GeneratorOptions } from "../lib/generator/generate-log";
 import { CORPUS_DIR, corpusAvailable } from "../lib/testing/corpus";
 import { writeGeneratedLog } from "./generate";
@@ -44,7 +44,7 @@ interface Section {
   run: (file: string, sizeMb: number) => BenchRow[] | Promise<BenchRow[]>;
 }
 
-/** Runs a bench script in its own node process and reads the JSON line it prints. */
+/** Runs a bench script in its own node process, with the CLI's malloc settings, and reads the JSON line it prints. */
 function runChild<T>(script: string, args: string[], nodeFlags: string[] = []): T {
   const stdout = execFileSync(
     process.execPath,
@@ -53,6 +53,7 @@ function runChild<T>(script: string, args: string[], nodeFlags: string[] = []): 
       encoding: "utf8",
       stdio: ["ignore", "pipe", "inherit"],
       maxBuffer: 16 * MB,
+      env: { ...process.env, ...MALLOC_ENV },
     },
   );
   const last = stdout.trim().split("\n").pop() ?? "";

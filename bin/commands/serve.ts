@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { staleBuildReason } from "../../lib/cli/build-freshness";
-import { SERVER_ENV, SERVER_HEAP_FLAGS } from "../../lib/cli/node-flags";
+import { MALLOC_ENV, SERVER_HEAP_FLAGS } from "../../lib/cli/node-flags";
 import { parseOptions, parsePort } from "../../lib/cli/parse-options";
 import { loadDemoIfEmpty } from "../../lib/ingest/demo";
 import { warmReportCache } from "../../lib/reports";
@@ -65,7 +65,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     [...SERVER_HEAP_FLAGS, nextBin, "start", "--port", String(port), "--hostname", host],
     {
       cwd: root,
-      env: { ...SERVER_ENV, ...env },
+      env: { ...MALLOC_ENV, ...env },
       stdio: ["ignore", "inherit", "inherit"],
     },
   );
