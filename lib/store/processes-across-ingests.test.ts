@@ -32,6 +32,14 @@ function log(name: string, events: string[]): string {
   return file;
 }
 
+/** Adds each file in an ingest of its own, in turn, to one new dataset; returns the dataset. */
+async function addInTurn(...files: string[]): Promise<number> {
+  let dataset: number | undefined;
+  for (const file of files)
+    dataset = (await ingest(expandSources([file]), { db: fresh.db, dataset })).dataset as number;
+  return dataset as number;
+}
+
 /** Each process as `exe <- parent exe`, placeholders as `pid N (not seen)`. */
 function tree(dataset: number | null): string[] {
   const label = (alias: string) =>
@@ -67,12 +75,10 @@ describe("process links when files are added to a dataset", () => {
   const shell = exec(1, 0, 100, 1, "/bin/bash");
 
   it("links a child to its parent's exec stored from the file added before", async () => {
-    const first = await ingest(expandSources([log("a.log", [shell])]), { db: fresh.db });
-    const dataset = first.dataset as number;
-    await ingest(expandSources([log("b.log", [exec(2, 5, 200, 100, "/usr/bin/curl")])]), {
-      db: fresh.db,
-      dataset,
-    });
+    const dataset = await addInTurn(
+      log("a.log", [shell]),
+      log("b.log", [exec(2, 5, 200, 100, "/usr/bin/curl")]),
+    );
     expect(tree(dataset)).toEqual([
       "pid 1 (not seen) <- -",
       "/bin/bash <- pid 1 (not seen)",
@@ -81,13 +87,11 @@ describe("process links when files are added to a dataset", () => {
   });
 
   it("links a child whose parent's exec was skipped as a duplicate to the stored one", async () => {
-    const first = await ingest(expandSources([log("c.log", [shell])]), { db: fresh.db });
-    const dataset = first.dataset as number;
     // An overlapping file: the shell's exec again, then its child.
-    await ingest(expandSources([log("d.log", [shell, exec(2, 5, 200, 100, "/usr/bin/curl")])]), {
-      db: fresh.db,
-      dataset,
-    });
+    const dataset = await addInTurn(
+      log("c.log", [shell]),
+      log("d.log", [shell, exec(2, 5, 200, 100, "/usr/bin/curl")]),
+    );
     expect(tree(dataset)).toEqual([
       "pid 1 (not seen) <- -",
       "/bin/bash <- pid 1 (not seen)",
@@ -105,24 +109,18 @@ describe("process links when files are added to a dataset", () => {
   const lookedUp = [exec(1, 0, 100, 1, "/usr/local/bin/tool", true), exec(2, 0, 100, 1, "/usr/bin/tool")];
 
   it("links to the exec that ran, not one that failed in the same millisecond, across an overlap", async () => {
-    const first = await ingest(expandSources([log("e.log", lookedUp)]), { db: fresh.db });
-    const dataset = first.dataset as number;
-    await ingest(expandSources([log("f.log", [...lookedUp, exec(3, 5, 200, 100, "/usr/bin/curl")])]), {
-      db: fresh.db,
-      dataset,
-    });
+    const dataset = await addInTurn(
+      log("e.log", lookedUp),
+      log("f.log", [...lookedUp, exec(3, 5, 200, 100, "/usr/bin/curl")]),
+    );
     expect(tree(dataset)).toContain("/usr/bin/curl <- /usr/bin/tool");
   });
 
   it("links to the exec that ran, not a later failed one, from the file added before", async () => {
-    const first = await ingest(expandSources([log("g.log", [shell, exec(2, 3, 100, 1, "/nope", true)])]), {
-      db: fresh.db,
-    });
-    const dataset = first.dataset as number;
-    await ingest(expandSources([log("h.log", [exec(3, 5, 200, 100, "/usr/bin/curl")])]), {
-      db: fresh.db,
-      dataset,
-    });
+    const dataset = await addInTurn(
+      log("g.log", [shell, exec(2, 3, 100, 1, "/nope", true)]),
+      log("h.log", [exec(3, 5, 200, 100, "/usr/bin/curl")]),
+    );
     expect(tree(dataset)).toContain("/usr/bin/curl <- /bin/bash");
   });
 
@@ -130,12 +128,10 @@ describe("process links when files are added to a dataset", () => {
     // SELinux writes an exec's AVC before its SYSCALL: a rotation can fall between them.
     const rest = exec(2, 5, 200, 100, "/usr/bin/curl");
     const avc = `type=AVC msg=audit(1700000005.000:2): avc:  denied  { execute } for  pid=200 comm="bash" name="curl" scontext=u:r:t:s0 tcontext=u:object_r:t:s0 tclass=file permissive=1`;
-    const first = await ingest(expandSources([log("i.log", [shell, avc])]), { db: fresh.db });
-    const dataset = first.dataset as number;
-    await ingest(expandSources([log("j.log", [rest, exec(3, 6, 300, 200, "/bin/sh")])]), {
-      db: fresh.db,
-      dataset,
-    });
+    const dataset = await addInTurn(
+      log("i.log", [shell, avc]),
+      log("j.log", [rest, exec(3, 6, 300, 200, "/bin/sh")]),
+    );
     expect(tree(dataset)).toEqual([
       "pid 1 (not seen) <- -",
       "/bin/bash <- pid 1 (not seen)",
@@ -156,12 +152,10 @@ describe("process links when files are added to a dataset", () => {
 
   it("chains a re-exec to the image stored from the file added before, under the same parent", async () => {
     // The shell runs a script with `exec`: the same pid, the same parent, a new image.
-    const first = await ingest(expandSources([log("k.log", [shell])]), { db: fresh.db });
-    const dataset = first.dataset as number;
-    await ingest(expandSources([log("l.log", [exec(2, 5, 100, 1, "/usr/bin/vim")])]), {
-      db: fresh.db,
-      dataset,
-    });
+    const dataset = await addInTurn(
+      log("k.log", [shell]),
+      log("l.log", [exec(2, 5, 100, 1, "/usr/bin/vim")]),
+    );
     expect(tree(dataset)).toEqual([
       "pid 1 (not seen) <- -",
       "/bin/bash <- pid 1 (not seen)",
@@ -177,11 +171,10 @@ describe("process links when files are added to a dataset", () => {
   });
 
   it("keeps one placeholder for a parent never seen exec'ing, whichever file its children came in", async () => {
-    const first = await ingest(expandSources([log("m.log", [exec(1, 0, 200, 50, "/bin/sh")])]), {
-      db: fresh.db,
-    });
-    const dataset = first.dataset as number;
-    await ingest(expandSources([log("n.log", [exec(2, 5, 300, 50, "/bin/ls")])]), { db: fresh.db, dataset });
+    const dataset = await addInTurn(
+      log("m.log", [exec(1, 0, 200, 50, "/bin/sh")]),
+      log("n.log", [exec(2, 5, 300, 50, "/bin/ls")]),
+    );
     expect(tree(dataset)).toEqual([
       "pid 50 (not seen) <- -",
       "/bin/sh <- pid 50 (not seen)",
@@ -192,9 +185,7 @@ describe("process links when files are added to a dataset", () => {
   it("links what a newer file stored to the processes of an older file added after it", async () => {
     const newer = log("o.log", [exec(2, 5, 200, 100, "/usr/bin/curl"), exec(3, 6, 100, 1, "/usr/bin/vim")]);
     const older = log("p.log", [shell]);
-    const first = await ingest(expandSources([newer]), { db: fresh.db });
-    const dataset = first.dataset as number;
-    await ingest(expandSources([older]), { db: fresh.db, dataset });
+    const dataset = await addInTurn(newer, older);
     const whole = await ingest(expandSources([older, newer]), { db: fresh.db });
     const expected = [
       "pid 1 (not seen) <- -",
@@ -414,16 +405,7 @@ describe("process links when files are added to a dataset", () => {
       [0, 1],
       [1, 0],
     ]) {
-      let dataset: number | undefined;
-      for (const index of order) {
-        dataset = (
-          await ingest(expandSources([log(`fork${index}.log`, files[index] ?? [])]), {
-            db: fresh.db,
-            dataset,
-          })
-        ).dataset as number;
-      }
-      const at = dataset as number;
+      const at = await addInTurn(...order.map((index) => log(`fork${index}.log`, files[index] ?? [])));
       expect({ order, same: parentOf(at, "/bin/k70") === parentOf(at, "/bin/k60") }).toEqual({
         order,
         same: true,
@@ -478,15 +460,8 @@ describe("process links when files are added to a dataset", () => {
     const whole = await ingest(expandSources([log("whole.log", files.flat())]), { db: fresh.db });
     const expected = links(whole.dataset);
     for (const order of orders(files.length)) {
-      let dataset: number | undefined;
-      for (const index of order) {
-        const added = await ingest(expandSources([log(`part${index}.log`, files[index] ?? [])]), {
-          db: fresh.db,
-          dataset,
-        });
-        dataset = added.dataset as number;
-      }
-      expect({ order, links: links(dataset ?? null) }).toEqual({ order, links: expected });
+      const dataset = await addInTurn(...order.map((index) => log(`part${index}.log`, files[index] ?? [])));
+      expect({ order, links: links(dataset) }).toEqual({ order, links: expected });
     }
   });
 });
@@ -513,8 +488,7 @@ describe.skipIf(!corpusAvailable)("process links of a real log added in two part
         return file;
       });
       for (const [first, second] of [parts, [...parts].reverse()]) {
-        const dataset = (await ingest(expandSources([first as string]), { db: fresh.db })).dataset as number;
-        await ingest(expandSources([second as string]), { db: fresh.db, dataset });
+        const dataset = await addInTurn(first as string, second as string);
         expect({ share, first, tree: labelledTree(dataset) }).toEqual({ share, first, tree: expected });
       }
     }
