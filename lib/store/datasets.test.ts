@@ -1,6 +1,9 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { ingest } from "../ingest/ingest";
 import { expandSources } from "../ingest/sources";
@@ -8,6 +11,7 @@ import { warmReportCache } from "../reports";
 import { corpusAvailable, corpusPath } from "../testing/corpus";
 import { claimDataset, deleteDataset, markInterruptedIngests, releaseDataset } from "./datasets";
 import { openDatabase } from "./db";
+import { ingestLockHeld } from "./ingest-lock";
 
 const dir = mkdtempSync(path.join(tmpdir(), "auditscope-delete-"));
 const db = openDatabase(path.join(dir, "delete.db"));
@@ -96,6 +100,66 @@ describe("ingests left unfinished", () => {
     releaseDataset(db, dataset as number);
     expect(markInterruptedIngests(db)).toEqual([dataset]);
     expect(db.prepare(`SELECT status FROM datasets WHERE id = ?`).get(dataset)).toEqual({ status: "ready" });
+  });
+
+  /** The dataset's lock file (ingest-lock.ts): beside the database file. */
+  const lockOf = (dataset: number) => `${realpathSync(db.name)}.ingest-${dataset}.lock`;
+
+  it("tells a live ingest by its lock, whatever its pid says (another pid namespace)", async () => {
+    const dataset = (await ingest(log(), { db, name: "elsewhere" })).dataset as number;
+    db.prepare(`UPDATE datasets SET status = 'ingesting', owner_pid = ? WHERE id = ?`).run(
+      2 ** 22 + 3,
+      dataset,
+    );
+    // Another process holds the lock as an ingest does; the pid it was given is not one here.
+    const holder = spawn(
+      process.execPath,
+      [
+        "-e",
+        `const Database = require(${JSON.stringify(createRequire(import.meta.url).resolve("better-sqlite3"))});
+         const lock = new Database(${JSON.stringify(lockOf(dataset))});
+         lock.pragma("journal_mode = OFF");
+         lock.exec("BEGIN EXCLUSIVE");
+         console.log("locked");
+         setInterval(() => {}, 1000);`,
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    const exited = new Promise((resolve) => holder.once("exit", resolve));
+    try {
+      await new Promise((resolve) => holder.stdout.once("data", resolve));
+      expect(markInterruptedIngests(db)).toEqual([]);
+    } finally {
+      holder.kill("SIGKILL");
+      await exited;
+    }
+    expect(markInterruptedIngests(db)).toEqual([dataset]);
+    expect(existsSync(lockOf(dataset))).toBe(false);
+  });
+
+  it("marks one interrupted whose lock nobody holds, though a live process has its pid (reused)", async () => {
+    const dataset = (await ingest(log(), { db, name: "reused" })).dataset as number;
+    db.prepare(`UPDATE datasets SET status = 'ingesting', owner_pid = ? WHERE id = ?`).run(
+      process.ppid,
+      dataset,
+    );
+    new Database(lockOf(dataset)).close();
+    expect(markInterruptedIngests(db)).toEqual([dataset]);
+    expect(existsSync(lockOf(dataset))).toBe(false);
+  });
+
+  it("holds the lock of a dataset while ingesting it, and removes it after", async () => {
+    const newest = () => db.prepare<[], { id: number }>(`SELECT max(id) AS id FROM datasets`).get()?.id ?? 0;
+    let held: boolean | null = null;
+    const { dataset } = await ingest(log(), {
+      db,
+      name: "locked",
+      onProgress: () => {
+        held ??= ingestLockHeld(db, newest());
+      },
+    });
+    expect(held).toBe(true);
+    expect(existsSync(lockOf(dataset as number))).toBe(false);
   });
 
   it("leaves alone the ones this process is ingesting", async () => {
