@@ -586,6 +586,7 @@ describe("sessions (synthetic)", () => {
         execs: 2,
         failures: 2,
         hasTty: true,
+        evidence: expect.any(Object),
       },
     ]);
   });
@@ -670,6 +671,7 @@ describe("sessions (synthetic)", () => {
         execs: 1,
         failures: 0,
         hasTty: false,
+        evidence: expect.any(Object),
       },
     ]);
   });
@@ -1019,6 +1021,7 @@ describe.skipIf(!corpusAvailable)(corpusTitle("sessions from real logs"), () => 
       execs: 9,
       failures: 0,
       hasTty: false,
+      evidence: expect.any(Object),
     });
     // LOGIN 1551485701.348 … USER_END 1551485719.085, from /usr/sbin/cron for omsagent.
     expect(session(sessions, 249)).toEqual({
@@ -1036,6 +1039,7 @@ describe.skipIf(!corpusAvailable)(corpusTitle("sessions from real logs"), () => 
       execs: 0,
       failures: 0,
       hasTty: false,
+      evidence: expect.any(Object),
     });
     // Still open when the log ends: LOGIN, USER_START and 5 execs.
     expect(session(sessions, 287)).toMatchObject({ kind: "cron", events: 7, execs: 5, endMs: null });
@@ -1064,6 +1068,7 @@ describe.skipIf(!corpusAvailable)(corpusTitle("sessions from real logs"), () => 
       execs: 0,
       failures: 0,
       hasTty: false,
+      evidence: expect.any(Object),
     });
     // The user manager started for that login: its own session, kind from LOGIN's pending CRED_ACQ.
     expect(session(sessions, 101)).toMatchObject({
@@ -1102,6 +1107,7 @@ describe.skipIf(!corpusAvailable)(corpusTitle("sessions from real logs"), () => 
       execs: 0,
       failures: 0,
       hasTty: false,
+      evidence: expect.any(Object),
     });
   });
 });
@@ -1151,6 +1157,7 @@ describe.skipIf(!corpusAvailable)(corpusTitle("TTY input from a real log"), () =
       execs: 0,
       failures: 0,
       hasTty: false,
+      evidence: expect.any(Object),
     });
   });
 });

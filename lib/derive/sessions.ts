@@ -312,5 +312,13 @@ function sessionRow(s: SessionAgg): SessionRow {
     execs: s.execs,
     failures: s.failures,
     hasTty: s.hasTty,
+    evidence: {
+      firstMs: s.firstMs,
+      kind: s.kind?.score ?? null,
+      addr: s.addr?.score ?? null,
+      hostname: s.hostname?.score ?? null,
+      terminal: s.terminal?.score ?? null,
+      auidFromLogin: s.auidFromLogin,
+    },
   };
 }

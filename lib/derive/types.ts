@@ -83,6 +83,21 @@ export interface TtyRow {
   lines: string;
 }
 
+/**
+ * What a session row's login details rest on: the score of each one's source (lower is better,
+ * null when none was seen), whether its auid came from a LOGIN record, and its first event's time.
+ * The store merges parts of a session (set aside, or from files added apart) by them, as the
+ * tracker would have.
+ */
+export interface SessionEvidence {
+  firstMs: number;
+  kind: number | null;
+  addr: number | null;
+  hostname: number | null;
+  terminal: number | null;
+  auidFromLogin: boolean;
+}
+
 /** A row of `sessions`: one per (node, ses). */
 export interface SessionRow {
   node: string;
@@ -99,6 +114,7 @@ export interface SessionRow {
   execs: number;
   failures: number;
   hasTty: boolean;
+  evidence: SessionEvidence;
 }
 
 /** A placeholder's parent pid, learnt from a record of its pid after its row was emitted, and its parent row. */

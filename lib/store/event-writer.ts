@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import { EXEC_SYSCALLS } from "../derive/processes";
+import type { SessionRow } from "../derive/types";
 import { SummaryCounter } from "../ingest/dataset-summary";
 import { datasetIdBase, ID_STRIDE } from "../ingest/ids";
 import { EVENT_COLUMN, type EventTuple, type MalformedTuple, type WriteBatch } from "../ingest/write-batch";
@@ -20,41 +21,58 @@ export const SET_PLACEHOLDER_PPID = `UPDATE processes SET ppid = ?, parent_id = 
 /** Only this many malformed lines are kept per dataset; the true total is counted elsewhere. */
 export const MALFORMED_KEPT = 10_000;
 
-export interface SessionRow {
-  node: string;
-  ses: number;
-  auid: number | null;
-  userName: string | null;
-  kind: string;
-  addr: string | null;
-  hostname: string | null;
-  terminal: string | null;
-  startMs: number;
-  endMs: number | null;
-  events: number;
-  execs: number;
-  failures: number;
-  hasTty: boolean;
+const SESSION_COLUMNS = `node, ses, auid, user_name, kind, addr, hostname, terminal, start_ms, end_ms,
+  events, execs, failures, has_tty, first_ms, kind_score, addr_score, hostname_score, terminal_score, auid_from_login`;
+
+/** A part's first event's time; rows merged before these columns existed: their start. */
+const FIRST = (row: string) => `coalesce(${row}.first_ms, ${row}.start_ms)`;
+
+/**
+ * Does the part being added hold a better source for a login detail than the stored row (a lower
+ * score, or an equal one seen first)? A stored value with no score (merged before scores were
+ * kept) is kept, as it was then.
+ */
+function addedIsBetter(column: string, score: string, none = "NULL"): string {
+  const stored = `coalesce(sessions.${score}, CASE WHEN sessions.${column} IS ${none} THEN NULL ELSE -1 END)`;
+  return `(excluded.${score} IS NOT NULL AND (${stored} IS NULL OR excluded.${score} < ${stored}
+    OR (excluded.${score} = ${stored} AND ${FIRST("excluded")} < ${FIRST("sessions")})))`;
 }
 
-const SESSION_COLUMNS = `node, ses, auid, user_name, kind, addr, hostname, terminal, start_ms, end_ms,
-  events, execs, failures, has_tty`;
+/** The better sourced of the two values of a login detail, and its score. */
+function mergeDetail(column: string, score: string, none = "NULL"): string {
+  const better = addedIsBetter(column, score, none);
+  return `${column} = CASE WHEN ${better} THEN excluded.${column} ELSE sessions.${column} END,
+  ${score} = CASE WHEN ${better} THEN excluded.${score} ELSE sessions.${score} END`;
+}
 
-/** Adding files to a dataset merges their sessions with the ones already there. */
+/**
+ * Merges the parts of a session (set aside during an ingest, or from files added apart) as the
+ * session tracker would have: each login detail from its best source, the auid of a LOGIN record
+ * (the latest) over one any event showed (the first), counts added up.
+ */
 const MERGE_SESSION = `ON CONFLICT (dataset_id, node, ses) DO UPDATE SET
-  auid = coalesce(sessions.auid, excluded.auid),
+  auid = CASE
+    WHEN excluded.auid_from_login = 1 AND coalesce(sessions.auid_from_login, 0) = 0 THEN excluded.auid
+    WHEN excluded.auid_from_login = 0 AND sessions.auid_from_login = 1 THEN sessions.auid
+    WHEN excluded.auid_from_login = 1 THEN
+      CASE WHEN ${FIRST("excluded")} > ${FIRST("sessions")} THEN excluded.auid ELSE sessions.auid END
+    WHEN sessions.auid IS NULL OR (excluded.auid IS NOT NULL AND ${FIRST("excluded")} < ${FIRST("sessions")})
+      THEN excluded.auid
+    ELSE sessions.auid END,
+  auid_from_login = max(coalesce(sessions.auid_from_login, 0), excluded.auid_from_login),
   user_name = coalesce(sessions.user_name, excluded.user_name),
-  kind = CASE WHEN sessions.kind = 'unknown' THEN excluded.kind ELSE sessions.kind END,
-  addr = coalesce(sessions.addr, excluded.addr),
-  hostname = coalesce(sessions.hostname, excluded.hostname),
-  terminal = coalesce(sessions.terminal, excluded.terminal),
+  ${mergeDetail("kind", "kind_score", "'unknown'")},
+  ${mergeDetail("addr", "addr_score")},
+  ${mergeDetail("hostname", "hostname_score")},
+  ${mergeDetail("terminal", "terminal_score")},
   start_ms = min(sessions.start_ms, excluded.start_ms),
   end_ms = CASE WHEN sessions.end_ms IS NULL THEN excluded.end_ms WHEN excluded.end_ms IS NULL THEN sessions.end_ms
                 ELSE max(sessions.end_ms, excluded.end_ms) END,
   events = sessions.events + excluded.events,
   execs = sessions.execs + excluded.execs,
   failures = sessions.failures + excluded.failures,
-  has_tty = sessions.has_tty OR excluded.has_tty`;
+  has_tty = sessions.has_tty OR excluded.has_tty,
+  first_ms = min(${FIRST("sessions")}, excluded.first_ms)`;
 
 function sessionValues(s: SessionRow) {
   return [
@@ -72,6 +90,12 @@ function sessionValues(s: SessionRow) {
     s.execs,
     s.failures,
     s.hasTty ? 1 : 0,
+    s.evidence.firstMs,
+    s.evidence.kind,
+    s.evidence.addr,
+    s.evidence.hostname,
+    s.evidence.terminal,
+    s.evidence.auidFromLogin ? 1 : 0,
   ] as const;
 }
 
@@ -149,9 +173,9 @@ export class EventWriter {
     // Sessions set aside during the ingest wait in session_parts: an ingest that never ends leaves
     // the dataset's sessions as they were.
     this.insertSessionPart = db.prepare(`INSERT INTO session_parts (dataset_id, ${SESSION_COLUMNS})
-      VALUES (@dataset, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      VALUES (@dataset, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.upsertSession = db.prepare(`INSERT INTO sessions (dataset_id, ${SESSION_COLUMNS})
-      VALUES (@dataset, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ${MERGE_SESSION}`);
+      VALUES (@dataset, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ${MERGE_SESSION}`);
     this.mergeSessionParts = db.prepare(`INSERT INTO sessions (dataset_id, ${SESSION_COLUMNS})
       SELECT dataset_id, ${SESSION_COLUMNS} FROM session_parts WHERE dataset_id = @dataset ORDER BY id
       ${MERGE_SESSION}`);

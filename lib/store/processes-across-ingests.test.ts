@@ -466,7 +466,31 @@ describe("process links when files are added to a dataset", () => {
   });
 });
 
-describe.skipIf(!corpusAvailable)("process links of a real log added in two parts", () => {
+/** The corpus log cut in two at `share` of its lines: the two files, in log order. */
+function cutInTwo(log: string, share: number): [string, string] {
+  const lines = readCorpus(log).toString("latin1").trimEnd().split("\n");
+  const cut = Math.floor(lines.length * share);
+  const [first, second] = [lines.slice(0, cut), lines.slice(cut)].map((part, i) => {
+    const file = path.join(dir, `${path.basename(log)}-${share}-${i}.log`);
+    writeFileSync(file, `${part.join("\n")}\n`, "latin1");
+    return file;
+  });
+  return [first as string, second as string];
+}
+
+/** What a dataset's sessions show, one line each, sorted. */
+function sessionLines(dataset: number | null): string[] {
+  return fresh.db
+    .prepare<[number], { line: string }>(
+      `SELECT json_array(node, ses, auid, user_name, kind, addr, hostname, terminal, start_ms, end_ms, events, execs,
+         failures, has_tty) AS line FROM sessions WHERE dataset_id = ?`,
+    )
+    .all(dataset ?? 0)
+    .map((row) => row.line)
+    .sort();
+}
+
+describe.skipIf(!corpusAvailable)("processes and sessions of a real log added in two parts", () => {
   /** Execs labelled `pid:time:exe`: a real log runs one exe many times. */
   const labelledTree = (dataset: number | null) =>
     links(dataset, (alias) => `${alias}.pid || ':' || ${alias}.time_ms || ':' || ifnull(${alias}.exe, '?')`);
@@ -477,19 +501,35 @@ describe.skipIf(!corpusAvailable)("process links of a real log added in two part
     // Its events in reverse order: one ingest and a rebuild both see them in log order.
     ["laurel/shell-proc-trace-reordered.txt", [0.25, 0.5, 0.75], 6],
   ] as const)("gives one ingest's tree for %s cut in two, in both orders", async (log, shares, rows) => {
-    const lines = readCorpus(log).toString("latin1").trimEnd().split("\n");
     const expected = labelledTree((await ingest(expandSources([corpusPath(log)]), { db: fresh.db })).dataset);
     expect(expected.length).toBeGreaterThanOrEqual(rows);
     for (const share of shares) {
-      const cut = Math.floor(lines.length * share);
-      const parts = [lines.slice(0, cut), lines.slice(cut)].map((part, i) => {
-        const file = path.join(dir, `${path.basename(log)}-${share}-${i}.log`);
-        writeFileSync(file, `${part.join("\n")}\n`, "latin1");
-        return file;
-      });
+      const parts = cutInTwo(log, share);
       for (const [first, second] of [parts, [...parts].reverse()]) {
         const dataset = await addInTurn(first as string, second as string);
         expect({ share, first, tree: labelledTree(dataset) }).toEqual({ share, first, tree: expected });
+      }
+    }
+  });
+
+  // Logs in time order (parts are merged by their first event's time; one ingest follows the lines).
+  it.each([
+    "go-libaudit/auparse/audit-rhel7.log",
+    "wazuh/ruleset-tests/auditd_decoders.ini",
+    "ait-lds/russelmitchell_intranet_server_audit.log",
+    "spade/unit_tests/accept.bin.log",
+  ])("gives one ingest's sessions for %s cut in two, in both orders", async (log) => {
+    const expected = sessionLines((await ingest(expandSources([corpusPath(log)]), { db: fresh.db })).dataset);
+    expect(expected.length).toBeGreaterThan(0);
+    for (const share of [0.25, 0.5, 0.75]) {
+      const parts = cutInTwo(log, share);
+      for (const [first, second] of [parts, [...parts].reverse()]) {
+        const dataset = await addInTurn(first as string, second as string);
+        expect({ share, first, sessions: sessionLines(dataset) }).toEqual({
+          share,
+          first,
+          sessions: expected,
+        });
       }
     }
   });
