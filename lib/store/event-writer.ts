@@ -119,6 +119,7 @@ export class EventWriter {
   private readonly mergeSessionParts: Database.Statement<{ dataset: number }>;
   private readonly dropSessionParts: Database.Statement<{ dataset: number }>;
   private readonly recountSessions: Database.Statement<{ dataset: number; execs: string }>;
+  private readonly dropEmptySessions: Database.Statement<{ dataset: number }>;
   private readonly raw: RawLineReader;
   private readonly reports: ReportWriter;
   /** The overview's counts of the events this writer inserted (not the duplicates it skipped). */
@@ -185,6 +186,7 @@ export class EventWriter {
         execs = (SELECT count(*) ${ofSession} AND e.syscall IN (SELECT value FROM json_each(@execs))),
         failures = (SELECT count(*) ${ofSession} AND e.success = 0)
       WHERE dataset_id = @dataset`);
+    this.dropEmptySessions = db.prepare(`DELETE FROM sessions WHERE dataset_id = @dataset AND events = 0`);
     this.raw = new RawLineReader(db);
     this.reports = new ReportWriter(db, datasetId);
     this.malformedKept =
@@ -271,7 +273,8 @@ export class EventWriter {
   /**
    * Merges the sessions set aside during the ingest, then the last derived ones, into the dataset's.
    * They were counted from every parsed event; when some were duplicates the dataset already had,
-   * their counts are taken again from the stored events.
+   * their counts are taken again from the stored events, and a session none of them is in goes
+   * (its only event was a stored one's late record, whose event is in another session or none).
    */
   writeSessions(sessions: SessionRow[]): void {
     this.mergeSessionParts.run(this.bound);
@@ -279,6 +282,7 @@ export class EventWriter {
     for (const s of sessions) this.upsertSession.run(...sessionValues(s), this.bound);
     if (this.eventsSkipped > 0) {
       this.recountSessions.run({ dataset: this.datasetId, execs: JSON.stringify([...EXEC_SYSCALLS]) });
+      this.dropEmptySessions.run(this.bound);
     }
   }
 
