@@ -1,6 +1,6 @@
 import { isBeforePoint, LogOrderWindow, type LogPoint } from "./log-order";
 import { movesProcesses, ProcessTracker, type ProcessTrackerState } from "./processes";
-import { SessionTracker } from "./sessions";
+import { type LoginEvidence, SessionTracker } from "./sessions";
 import { ttyRow } from "./tty";
 import type {
   DerivedRows,
@@ -32,6 +32,15 @@ export type {
   SessionRow,
   TtyRow,
 } from "./types";
+
+/**
+ * What the trackers know where a log ends, kept to go on from there in a later ingest: the
+ * process tracker's state, and login records waiting for their LOGIN.
+ */
+export interface TrackerState {
+  processes: ProcessTrackerState;
+  pendingLogins: [string, LoginEvidence][];
+}
 
 /**
  * Events an ingest holds to put them back in log order for the process tree: auditd writes an
@@ -113,14 +122,15 @@ export class DerivedTables {
     return { processes, placeholderPpids: this.processes.takePlaceholderPpids() };
   }
 
-  /** What the process tracker knows now (see ProcessTracker.resume); after `endOfLog`. */
-  processState(): ProcessTrackerState {
-    return this.processes.snapshot();
+  /** What the trackers know now that a later file needs (see TrackerState); after `endOfLog`. */
+  trackerState(): TrackerState {
+    return { processes: this.processes.snapshot(), pendingLogins: this.sessionTracker.pendingLogins() };
   }
 
-  /** Goes on from the process tracker's state where the log fed next begins. */
-  resumeProcesses(state: ProcessTrackerState): void {
-    this.processes.resume(state);
+  /** Goes on from the trackers' state where the log fed next begins. */
+  resume(state: TrackerState): void {
+    this.processes.resume(state.processes);
+    this.sessionTracker.resumePendingLogins(state.pendingLogins);
   }
 
   /** The sessions (or their last parts) not returned by `add`, once the whole input was added. */

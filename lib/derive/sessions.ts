@@ -62,7 +62,7 @@ interface Ranked<T> {
 }
 
 /** Login details carried by one user-space record. */
-interface LoginEvidence {
+export interface LoginEvidence {
   kind: SessionKind | null;
   acct: string | null;
   addr: string | null;
@@ -183,6 +183,17 @@ export class SessionTracker {
     } else if (type !== undefined) {
       session.endMs = session.endMs === null ? timeMs : Math.max(session.endMs, timeMs);
     }
+  }
+
+  /** Login records not yet bound to a session (their LOGIN may come in a file added later), by node and pid. */
+  pendingLogins(): [string, LoginEvidence][] {
+    return [...this.pending];
+  }
+
+  /** Goes on with the pending logins where the log fed next begins. */
+  resumePendingLogins(entries: [string, LoginEvidence][]): void {
+    this.pending.clear();
+    for (const [key, evidence] of entries) this.pending.set(key, evidence);
   }
 
   /** The sessions still in memory, in order of first appearance. */

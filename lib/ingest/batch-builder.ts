@@ -3,9 +3,14 @@ import { deflateRawSync } from "node:zlib";
 import { type EventFacts, eventFacts } from "../audit/event-facts";
 import { type EventSummary, summarize } from "../audit/summary";
 import type { AuditEvent, Malformed } from "../audit/types";
-import { type DerivedRows, DerivedTables, REORDER_WINDOW, type SessionRow } from "../derive/derived-tables";
+import {
+  type DerivedRows,
+  DerivedTables,
+  REORDER_WINDOW,
+  type SessionRow,
+  type TrackerState,
+} from "../derive/derived-tables";
 import { isBeforePoint, type LogPoint } from "../derive/log-order";
-import type { ProcessTrackerState } from "../derive/processes";
 import { addReportRows } from "../reports/derive";
 import type { ProcessEnd, ProcessResumePoint } from "./process-resume";
 import { searchTextOf } from "./search-text";
@@ -26,10 +31,14 @@ export interface BuilderStart {
 }
 
 /** The kept state, or null if it cannot be read (kept by another version): the processes are rebuilt then. */
-function stateOf(from: ProcessResumePoint): ProcessTrackerState | null {
+function stateOf(from: ProcessResumePoint): TrackerState | null {
   try {
-    const state = deserialize(from.state) as ProcessTrackerState;
-    return Array.isArray(state) && state.every((s) => s.entries instanceof Float64Array) ? state : null;
+    const state = deserialize(from.state) as Partial<TrackerState> | null;
+    return Array.isArray(state?.processes) &&
+      state.processes.every((s) => s.entries instanceof Float64Array) &&
+      Array.isArray(state.pendingLogins)
+      ? (state as TrackerState)
+      : null;
   } catch {
     return null;
   }
@@ -187,7 +196,7 @@ export class BatchBuilder {
       batch: this.take(true),
       sessions: this.derived.sessions(),
       processes: {
-        state: serialize(this.derived.processState()),
+        state: serialize(this.derived.trackerState()),
         end: this.last,
         resumed: this.resumedAt !== null,
         behind: this.behind,
@@ -213,7 +222,7 @@ export class BatchBuilder {
       this.resumeAt = null;
       const state = isBeforePoint(at, from) ? null : stateOf(from);
       if (state !== null) {
-        this.derived.resumeProcesses(state);
+        this.derived.resume(state);
         this.resumedAt = { timeMs: from.timeMs, serial: from.serial };
       }
     } else if (this.resumedAt !== null && isBeforePoint(at, this.resumedAt)) this.behind = true;

@@ -1,5 +1,6 @@
 import { serialize } from "node:v8";
 import type Database from "better-sqlite3";
+import type { TrackerState } from "../derive/derived-tables";
 import type { LogPoint } from "../derive/log-order";
 import { ProcessTracker } from "../derive/processes";
 import type { ProcessInput } from "../derive/types";
@@ -107,5 +108,7 @@ export function rebuildProcesses(
     >(`SELECT time_ms AS timeMs, serial FROM events WHERE dataset_id = @dataset
       ORDER BY time_ms DESC, serial DESC LIMIT 1`)
     .get(bound);
-  return { state: serialize(tracker.snapshot()), end: end ?? null };
+  // Login records waiting for their LOGIN at the log's end are not derived again: they are let go.
+  const state: TrackerState = { processes: tracker.snapshot(), pendingLogins: [] };
+  return { state: serialize(state), end: end ?? null };
 }

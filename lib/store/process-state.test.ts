@@ -46,9 +46,35 @@ describe("the process state kept where a dataset's log ends", () => {
     expect(added.status).toBe("ready");
     expect(kept(dataset)).toEqual({ end_ms: 1_700_000_003_000, end_serial: 3 });
     const state = loadProcessState(fresh.db, dataset)?.state;
-    expect(deserialize(state ?? new Uint8Array())).toEqual([
-      { node: "", entries: expect.any(Float64Array), lineage: expect.any(Float64Array) },
-    ]);
+    expect(deserialize(state ?? new Uint8Array())).toEqual({
+      processes: [{ node: "", entries: expect.any(Float64Array), lineage: expect.any(Float64Array) }],
+      pendingLogins: [],
+    });
+  });
+
+  it("keeps login records waiting for their LOGIN: a file added after binds them to its session", async () => {
+    const at = (s: number) => `msg=audit(${1_700_000_000 + s}.000:${s}):`;
+    // cron's PAM records before its LOGIN have no session yet; the LOGIN comes in the next file.
+    const pam = `type=USER_ACCT ${at(1)} pid=500 uid=0 auid=4294967295 ses=4294967295 msg='op=PAM:accounting grantors=pam_permit acct="root" exe="/usr/sbin/cron" hostname=? addr=? terminal=cron res=success'`;
+    const login = `type=LOGIN ${at(2)} pid=500 uid=0 old-auid=4294967295 auid=0 tty=(none) old-ses=4294967295 ses=7 res=1`;
+    const write = (name: string, lines: string[]) => {
+      const file = path.join(fresh.dir, name);
+      writeFileSync(file, `${lines.join("\n")}\n`);
+      return file;
+    };
+    const session = (dataset: number) =>
+      fresh.db
+        .prepare<[number], { kind: string; terminal: string | null }>(
+          `SELECT kind, terminal FROM sessions WHERE dataset_id = ? AND ses = 7`,
+        )
+        .get(dataset);
+    const whole = (await ingest(expandSources([write("cron.log", [pam, login])]), { db: fresh.db }))
+      .dataset as number;
+    expect(session(whole)).toEqual({ kind: "cron", terminal: "cron" });
+    const dataset = (await ingest(expandSources([write("cron1.log", [pam])]), { db: fresh.db }))
+      .dataset as number;
+    await ingest(expandSources([write("cron2.log", [login])]), { db: fresh.db, dataset });
+    expect(session(dataset)).toEqual(session(whole));
   });
 
   it("is not changed by an append that is cancelled, and goes with its dataset", async () => {

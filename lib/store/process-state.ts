@@ -1,6 +1,7 @@
 import { deserialize, serialize } from "node:v8";
 import type Database from "better-sqlite3";
-import { type ProcessTrackerState, replaceStateRows, stateRowIds } from "../derive/processes";
+import type { TrackerState } from "../derive/derived-tables";
+import { replaceStateRows, stateRowIds } from "../derive/processes";
 import type { ProcessEnd, ProcessResumePoint } from "../ingest/process-resume";
 import type { MarkedRanges } from "./ingest-marks";
 import { PROCESS_TWINS_TABLE } from "./skipped-processes";
@@ -40,16 +41,20 @@ export function keepProcessState(
 
 /** The state with each row it refers to that is gone replaced by its stored twin, or forgotten. */
 function withStoredRows(db: Database.Database, packed: Uint8Array): Uint8Array {
-  const state = deserialize(packed) as ProcessTrackerState;
+  const state = deserialize(packed) as TrackerState;
   db.exec(PROCESS_TWINS_TABLE);
   const gone = db
     .prepare<[string], { id: number; twin: number | null }>(
       `SELECT j.value AS id, (SELECT t.twin FROM temp.process_twins t WHERE t.own = j.value) AS twin
        FROM json_each(?) j WHERE NOT EXISTS (SELECT 1 FROM processes p WHERE p.id = j.value)`,
     )
-    .all(JSON.stringify(stateRowIds(state)));
+    .all(JSON.stringify(stateRowIds(state.processes)));
   if (gone.length === 0) return packed;
-  return serialize(replaceStateRows(state, new Map(gone.map((row) => [row.id, row.twin]))));
+  const replaced = new Map(gone.map((row) => [row.id, row.twin]));
+  return serialize({
+    ...state,
+    processes: replaceStateRows(state.processes, replaced),
+  } satisfies TrackerState);
 }
 
 /**
