@@ -4,6 +4,8 @@ import { parseBuffer } from "../audit/parser";
 import { summarize } from "../audit/summary";
 import type { AuditEvent, AuditRecord } from "../audit/types";
 import { argvJson } from "../derive/processes";
+import { SessionTracker } from "../derive/sessions";
+import type { SessionRow } from "../derive/types";
 import { eventRow } from "../ingest/batch-builder";
 import type { SummaryCounter } from "../ingest/dataset-summary";
 import { searchTextOf } from "../ingest/search-text";
@@ -38,6 +40,8 @@ function withoutCutLines(records: AuditRecord[]): AuditRecord[] {
  * Inside the caller's transaction. Process links are kept: the exec row is updated in place.
  */
 export class EventRederiver {
+  /** The login details the events' whole records show, as parts of their sessions. */
+  private readonly sessions = new SessionTracker();
   private readonly row: Database.Statement<[number], unknown[]>;
   private readonly update: Database.Statement;
   private readonly dropSearch: Database.Statement<[number]>;
@@ -142,5 +146,15 @@ export class EventRederiver {
     addReportRows({ event, eventId: id, timeMs, node }, rows);
     this.reports.write(rows);
     this.updateExec.run(facts.exe, facts.comm, argvJson(facts), facts.cwd, this.datasetId, id);
+    this.sessions.add({ eventId: id, node, timeMs, serial, facts });
+  }
+
+  /**
+   * Parts of the sessions of the events derived again, to merge into the dataset's: what their
+   * whole records show of how a session began (a LOGIN whose SYSCALL came late names its
+   * program). Their counts are taken again from the stored events.
+   */
+  sessionParts(): SessionRow[] {
+    return [...this.sessions.takeSetAside(), ...this.sessions.rows()];
   }
 }
