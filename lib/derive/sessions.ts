@@ -47,6 +47,8 @@ const UNNAMED_ID = /^unknown\(\d+\)$/;
 const STRENGTH_STEP = 10;
 /** PAM records of logins not yet bound to a session, kept per pid; failed logins never bind. */
 const MAX_PENDING = 65_536;
+/** Of those, how many the state kept for a later file holds. */
+const PENDING_KEPT = 1024;
 /**
  * Sessions aggregated in memory at once. A host where cron opens a session a minute per
  * container has hundreds of thousands per GB of log; beyond this the least recently active half
@@ -185,9 +187,13 @@ export class SessionTracker {
     }
   }
 
-  /** Login records not yet bound to a session (their LOGIN may come in a file added later), by node and pid. */
+  /**
+   * The latest login records not yet bound to a session (their LOGIN may come in a file added
+   * later), by node and pid. Only the latest: a LOGIN follows its PAM records within seconds, and
+   * failed logins (a brute force's thousands) never bind.
+   */
   pendingLogins(): [string, LoginEvidence][] {
-    return [...this.pending];
+    return Array.from(this.pending).slice(-PENDING_KEPT);
   }
 
   /** Goes on with the pending logins where the log fed next begins. */

@@ -77,6 +77,19 @@ describe("the process state kept where a dataset's log ends", () => {
     expect(session(dataset)).toEqual(session(whole));
   });
 
+  it("keeps only the latest 1024 login records waiting for a LOGIN (a brute force's never come)", async () => {
+    const failed = (n: number) =>
+      `type=USER_AUTH msg=audit(${1_700_000_000 + n}.000:${n}): pid=${10_000 + n} uid=0 auid=4294967295 ses=4294967295 msg='op=PAM:authentication grantors=? acct="root" exe="/usr/sbin/sshd" hostname=203.0.113.9 addr=203.0.113.9 terminal=ssh res=failed'`;
+    const file = path.join(fresh.dir, "brute.log");
+    writeFileSync(file, `${Array.from({ length: 3000 }, (_, i) => failed(i + 1)).join("\n")}\n`);
+    const dataset = (await ingest(expandSources([file]), { db: fresh.db })).dataset as number;
+    const { pendingLogins } = deserialize(loadProcessState(fresh.db, dataset)?.state ?? new Uint8Array()) as {
+      pendingLogins: [string, unknown][];
+    };
+    expect(pendingLogins.length).toBe(1024);
+    expect(pendingLogins.at(-1)?.[0]).toBe(`\u0000${10_000 + 3000}`);
+  });
+
   it("is not changed by an append that is cancelled, and goes with its dataset", async () => {
     const dataset = (await ingest(expandSources([log("e.log", [1, 2])]), { db: fresh.db })).dataset as number;
     const controller = new AbortController();
