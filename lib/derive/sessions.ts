@@ -1,6 +1,6 @@
 import type { EventFacts } from "../audit/event-facts";
 import { isExec } from "./processes";
-import type { DeriveInput, SessionKind, SessionRow } from "./types";
+import type { DeriveInput, DetailSource, SessionKind, SessionRow } from "./types";
 
 /** Program (exe basename, else comm) → the kind of session it opens. */
 const KIND_BY_PROGRAM: ReadonlyMap<string, SessionKind> = new Map([
@@ -57,10 +57,12 @@ const PENDING_KEPT = 1024;
 export const MAX_OPEN_SESSIONS = 20_000;
 const NO_ROWS: readonly SessionRow[] = [];
 
-/** A value and how good its source was (lower is better); the first of equal sources wins. */
-interface Ranked<T> {
+/**
+ * A value, how good its source was (lower is better) and that source's time: of equal sources the
+ * earliest wins, so a log's parts added in any order agree with the whole (the first in the log on a tie).
+ */
+interface Ranked<T> extends DetailSource {
   value: T;
-  score: number;
 }
 
 /** Login details carried by one user-space record. */
@@ -71,6 +73,8 @@ export interface LoginEvidence {
   hostname: string | null;
   terminal: string | null;
   rank: number;
+  /** The record's time. */
+  timeMs: number;
 }
 
 interface SessionAgg {
@@ -78,6 +82,8 @@ interface SessionAgg {
   ses: number;
   auid: number | null;
   auidFromLogin: boolean;
+  /** Time of the record the auid came from: the latest LOGIN's, else the earliest event's that had one. */
+  auidMs: number;
   /** ENRICHED name and the auid it names (the session's auid may be settled later). */
   auidName: { auid: number; name: string } | null;
   /** pid of the process whose LOGIN record opened the session. */
@@ -112,7 +118,7 @@ function normalizeTerminal(terminal: string | null): string | null {
   return terminal?.startsWith("/dev/") ? terminal.slice(5) : terminal;
 }
 
-function loginEvidence(facts: EventFacts): LoginEvidence | null {
+function loginEvidence(facts: EventFacts, timeMs: number): LoginEvidence | null {
   let rank: number | undefined;
   for (const type of facts.types) {
     const r = LOGIN_RECORD_RANK.get(type);
@@ -126,11 +132,14 @@ function loginEvidence(facts: EventFacts): LoginEvidence | null {
     hostname: facts.hostname,
     terminal: normalizeTerminal(facts.terminal),
     rank,
+    timeMs,
   };
 }
 
-function offer<T>(current: Ranked<T> | null, value: T | null, score: number): Ranked<T> | null {
-  return value === null || (current !== null && current.score <= score) ? current : { value, score };
+function offer<T>(current: Ranked<T> | null, value: T | null, score: number, ms: number): Ranked<T> | null {
+  if (value === null) return current;
+  const kept = current !== null && (current.score < score || (current.score === score && current.ms <= ms));
+  return kept ? current : { value, score, ms };
 }
 
 /** Per-(node, ses) aggregates; complete once the whole log has been added. */
@@ -144,7 +153,7 @@ export class SessionTracker {
 
   add(input: DeriveInput): void {
     const { facts, node, timeMs } = input;
-    const evidence = loginEvidence(facts);
+    const evidence = loginEvidence(facts, timeMs);
     if (facts.ses === null) {
       if (evidence !== null && facts.pid !== null) this.remember(`${node}\0${facts.pid}`, evidence);
       return;
@@ -160,7 +169,10 @@ export class SessionTracker {
     const isLogin = facts.types.includes("LOGIN");
     if (isLogin) {
       // LOGIN carries the new auid and ses; what came before belonged to the old ones.
-      session.auid = facts.auid;
+      if (!session.auidFromLogin || timeMs >= session.auidMs) {
+        session.auid = facts.auid;
+        session.auidMs = timeMs;
+      }
       session.auidFromLogin = true;
       session.loginPid = facts.pid;
       if (facts.pid !== null) {
@@ -169,8 +181,13 @@ export class SessionTracker {
         this.pending.delete(key);
         if (before !== undefined) this.apply(session, before, true);
       }
-    } else if (session.auid === null && !session.auidFromLogin) {
+    } else if (
+      !session.auidFromLogin &&
+      facts.auid !== null &&
+      (session.auid === null || timeMs < session.auidMs)
+    ) {
       session.auid = facts.auid;
+      session.auidMs = timeMs;
     }
     const name = facts.auidName !== null && !UNNAMED_ID.test(facts.auidName) ? facts.auidName : null;
     if (name !== null && facts.auid !== null && (session.auidName === null || isLogin)) {
@@ -248,13 +265,14 @@ export class SessionTracker {
     const own = !borrowed && (evidence.kind !== null || byLoginProcess);
     const strength = own ? (evidence.kind !== null ? 0 : 1) : 2;
     const score = strength * STRENGTH_STEP + evidence.rank;
-    session.kind = offer(session.kind, evidence.kind, score);
+    const ms = evidence.timeMs;
+    session.kind = offer(session.kind, evidence.kind, score, ms);
     // The user's terminal is the same whoever reports it; acct and addr of su/sudo name the target.
-    session.terminal = offer(session.terminal, evidence.terminal, score);
+    session.terminal = offer(session.terminal, evidence.terminal, score, ms);
     if (own) {
-      session.acct = offer(session.acct, evidence.acct, score);
-      session.addr = offer(session.addr, evidence.addr, score);
-      session.hostname = offer(session.hostname, evidence.hostname, score);
+      session.acct = offer(session.acct, evidence.acct, score, ms);
+      session.addr = offer(session.addr, evidence.addr, score, ms);
+      session.hostname = offer(session.hostname, evidence.hostname, score, ms);
     }
     return own;
   }
@@ -272,6 +290,7 @@ export class SessionTracker {
             hostname: evidence.hostname ?? before.hostname,
             terminal: evidence.terminal ?? before.terminal,
             rank: Math.min(before.rank, evidence.rank),
+            timeMs: before.timeMs,
           };
     this.pending.delete(key);
     this.pending.set(key, merged);
@@ -290,6 +309,7 @@ export class SessionTracker {
         ses,
         auid: null,
         auidFromLogin: false,
+        auidMs: timeMs,
         auidName: null,
         loginPid: null,
         kind: null,
@@ -313,6 +333,10 @@ export class SessionTracker {
   }
 }
 
+function detailSource(ranked: Ranked<unknown> | null): DetailSource | null {
+  return ranked === null ? null : { score: ranked.score, ms: ranked.ms };
+}
+
 function sessionRow(s: SessionAgg): SessionRow {
   return {
     node: s.node,
@@ -331,11 +355,12 @@ function sessionRow(s: SessionAgg): SessionRow {
     hasTty: s.hasTty,
     evidence: {
       firstMs: s.firstMs,
-      kind: s.kind?.score ?? null,
-      addr: s.addr?.score ?? null,
-      hostname: s.hostname?.score ?? null,
-      terminal: s.terminal?.score ?? null,
+      kind: detailSource(s.kind),
+      addr: detailSource(s.addr),
+      hostname: detailSource(s.hostname),
+      terminal: detailSource(s.terminal),
       auidFromLogin: s.auidFromLogin,
+      auidMs: s.auidMs,
     },
   };
 }

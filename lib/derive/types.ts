@@ -83,19 +83,26 @@ export interface TtyRow {
   lines: string;
 }
 
+/** How good a login detail's source was (lower is better) and the source record's time. */
+export interface DetailSource {
+  score: number;
+  ms: number;
+}
+
 /**
- * What a session row's login details rest on: the score of each one's source (lower is better,
- * null when none was seen), whether its auid came from a LOGIN record, and its first event's time.
+ * What a session row's login details rest on: each one's source (null when none was seen),
+ * whether its auid came from a LOGIN record and that record's time, and its first event's time.
  * The store merges parts of a session (set aside, or from files added apart) by them, as the
  * tracker would have.
  */
 export interface SessionEvidence {
   firstMs: number;
-  kind: number | null;
-  addr: number | null;
-  hostname: number | null;
-  terminal: number | null;
+  kind: DetailSource | null;
+  addr: DetailSource | null;
+  hostname: DetailSource | null;
+  terminal: DetailSource | null;
   auidFromLogin: boolean;
+  auidMs: number;
 }
 
 /** A row of `sessions`: one per (node, ses). */

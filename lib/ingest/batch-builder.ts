@@ -34,11 +34,16 @@ export interface BuilderStart {
 function stateOf(from: ProcessResumePoint): TrackerState | null {
   try {
     const state = deserialize(from.state) as Partial<TrackerState> | null;
-    return Array.isArray(state?.processes) &&
-      state.processes.every((s) => s.entries instanceof Float64Array) &&
-      Array.isArray(state.pendingLogins)
-      ? (state as TrackerState)
-      : null;
+    if (
+      !Array.isArray(state?.processes) ||
+      !state.processes.every((s) => s.entries instanceof Float64Array) ||
+      !Array.isArray(state.pendingLogins)
+    ) {
+      return null;
+    }
+    // Login records kept by a version that did not note their time are let go.
+    const pendingLogins = state.pendingLogins.filter(([, login]) => typeof login.timeMs === "number");
+    return { processes: state.processes, pendingLogins };
   } catch {
     return null;
   }

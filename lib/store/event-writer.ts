@@ -22,49 +22,58 @@ export const SET_PLACEHOLDER_PPID = `UPDATE processes SET ppid = ?, parent_id = 
 export const MALFORMED_KEPT = 10_000;
 
 const SESSION_COLUMNS = `node, ses, auid, user_name, kind, addr, hostname, terminal, start_ms, end_ms,
-  events, execs, failures, has_tty, first_ms, kind_score, addr_score, hostname_score, terminal_score, auid_from_login`;
+  events, execs, failures, has_tty, first_ms, kind_score, addr_score, hostname_score, terminal_score, auid_from_login,
+  auid_ms, kind_ms, addr_ms, hostname_ms, terminal_ms`;
+const SESSION_VALUES = SESSION_COLUMNS.split(",")
+  .map(() => "?")
+  .join(", ");
 
-/** A part's first event's time; rows merged before these columns existed: their start. */
-const FIRST = (row: string) => `coalesce(${row}.first_ms, ${row}.start_ms)`;
+/**
+ * When a detail's source record was written; rows merged before these columns existed: their
+ * part's first event's time, else its start.
+ */
+const WHEN = (row: string, column: string) => `coalesce(${row}.${column}, ${row}.first_ms, ${row}.start_ms)`;
 
 /**
  * Does the part being added hold a better source for a login detail than the stored row (a lower
- * score, or an equal one seen first)? A stored value with no score (merged before scores were
- * kept) is kept, as it was then.
+ * score, or an equal one written earlier)? A stored value with no score (merged before scores
+ * were kept) is kept, as it was then.
  */
-function addedIsBetter(column: string, score: string, none = "NULL"): string {
+function addedIsBetter(column: string, none: string): string {
+  const [score, ms] = [`${column}_score`, `${column}_ms`];
   const stored = `coalesce(sessions.${score}, CASE WHEN sessions.${column} IS ${none} THEN NULL ELSE -1 END)`;
   return `(excluded.${score} IS NOT NULL AND (${stored} IS NULL OR excluded.${score} < ${stored}
-    OR (excluded.${score} = ${stored} AND ${FIRST("excluded")} < ${FIRST("sessions")})))`;
+    OR (excluded.${score} = ${stored} AND ${WHEN("excluded", ms)} < ${WHEN("sessions", ms)})))`;
 }
 
-/** The better sourced of the two values of a login detail, and its score. */
-function mergeDetail(column: string, score: string, none = "NULL"): string {
-  const better = addedIsBetter(column, score, none);
-  return `${column} = CASE WHEN ${better} THEN excluded.${column} ELSE sessions.${column} END,
-  ${score} = CASE WHEN ${better} THEN excluded.${score} ELSE sessions.${score} END`;
+/** The better sourced of the two values of a login detail, with its source. */
+function mergeDetail(column: string, none = "NULL"): string {
+  const better = addedIsBetter(column, none);
+  return [column, `${column}_score`, `${column}_ms`]
+    .map((c) => `${c} = CASE WHEN ${better} THEN excluded.${c} ELSE sessions.${c} END`)
+    .join(",\n  ");
 }
 
 /**
  * Merges the parts of a session (set aside during an ingest, or from files added apart) as the
  * session tracker would have: each login detail from its best source, the auid of a LOGIN record
- * (the latest) over one any event showed (the first), counts added up.
+ * (the latest) over one any event showed (the earliest), counts added up.
  */
+const AUID_FROM_ADDED = `CASE
+    WHEN excluded.auid_from_login = 1 AND coalesce(sessions.auid_from_login, 0) = 0 THEN 1
+    WHEN excluded.auid_from_login = 0 AND sessions.auid_from_login = 1 THEN 0
+    WHEN excluded.auid_from_login = 1 THEN ${WHEN("excluded", "auid_ms")} > ${WHEN("sessions", "auid_ms")}
+    ELSE sessions.auid IS NULL
+      OR (excluded.auid IS NOT NULL AND ${WHEN("excluded", "auid_ms")} < ${WHEN("sessions", "auid_ms")}) END`;
 const MERGE_SESSION = `ON CONFLICT (dataset_id, node, ses) DO UPDATE SET
-  auid = CASE
-    WHEN excluded.auid_from_login = 1 AND coalesce(sessions.auid_from_login, 0) = 0 THEN excluded.auid
-    WHEN excluded.auid_from_login = 0 AND sessions.auid_from_login = 1 THEN sessions.auid
-    WHEN excluded.auid_from_login = 1 THEN
-      CASE WHEN ${FIRST("excluded")} > ${FIRST("sessions")} THEN excluded.auid ELSE sessions.auid END
-    WHEN sessions.auid IS NULL OR (excluded.auid IS NOT NULL AND ${FIRST("excluded")} < ${FIRST("sessions")})
-      THEN excluded.auid
-    ELSE sessions.auid END,
+  auid = CASE WHEN ${AUID_FROM_ADDED} THEN excluded.auid ELSE sessions.auid END,
+  auid_ms = CASE WHEN ${AUID_FROM_ADDED} THEN excluded.auid_ms ELSE sessions.auid_ms END,
   auid_from_login = max(coalesce(sessions.auid_from_login, 0), excluded.auid_from_login),
   user_name = coalesce(sessions.user_name, excluded.user_name),
-  ${mergeDetail("kind", "kind_score", "'unknown'")},
-  ${mergeDetail("addr", "addr_score")},
-  ${mergeDetail("hostname", "hostname_score")},
-  ${mergeDetail("terminal", "terminal_score")},
+  ${mergeDetail("kind", "'unknown'")},
+  ${mergeDetail("addr")},
+  ${mergeDetail("hostname")},
+  ${mergeDetail("terminal")},
   start_ms = min(sessions.start_ms, excluded.start_ms),
   end_ms = CASE WHEN sessions.end_ms IS NULL THEN excluded.end_ms WHEN excluded.end_ms IS NULL THEN sessions.end_ms
                 ELSE max(sessions.end_ms, excluded.end_ms) END,
@@ -72,7 +81,7 @@ const MERGE_SESSION = `ON CONFLICT (dataset_id, node, ses) DO UPDATE SET
   execs = sessions.execs + excluded.execs,
   failures = sessions.failures + excluded.failures,
   has_tty = sessions.has_tty OR excluded.has_tty,
-  first_ms = min(${FIRST("sessions")}, excluded.first_ms)`;
+  first_ms = min(coalesce(sessions.first_ms, sessions.start_ms), excluded.first_ms)`;
 
 function sessionValues(s: SessionRow) {
   return [
@@ -91,11 +100,16 @@ function sessionValues(s: SessionRow) {
     s.failures,
     s.hasTty ? 1 : 0,
     s.evidence.firstMs,
-    s.evidence.kind,
-    s.evidence.addr,
-    s.evidence.hostname,
-    s.evidence.terminal,
+    s.evidence.kind?.score ?? null,
+    s.evidence.addr?.score ?? null,
+    s.evidence.hostname?.score ?? null,
+    s.evidence.terminal?.score ?? null,
     s.evidence.auidFromLogin ? 1 : 0,
+    s.evidence.auidMs,
+    s.evidence.kind?.ms ?? null,
+    s.evidence.addr?.ms ?? null,
+    s.evidence.hostname?.ms ?? null,
+    s.evidence.terminal?.ms ?? null,
   ] as const;
 }
 
@@ -176,9 +190,9 @@ export class EventWriter {
     // Sessions set aside during the ingest wait in session_parts: an ingest that never ends leaves
     // the dataset's sessions as they were.
     this.insertSessionPart = db.prepare(`INSERT INTO session_parts (dataset_id, ${SESSION_COLUMNS})
-      VALUES (@dataset, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      VALUES (@dataset, ${SESSION_VALUES})`);
     this.upsertSession = db.prepare(`INSERT INTO sessions (dataset_id, ${SESSION_COLUMNS})
-      VALUES (@dataset, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ${MERGE_SESSION}`);
+      VALUES (@dataset, ${SESSION_VALUES}) ${MERGE_SESSION}`);
     this.mergeSessionParts = db.prepare(`INSERT INTO sessions (dataset_id, ${SESSION_COLUMNS})
       SELECT dataset_id, ${SESSION_COLUMNS} FROM session_parts WHERE dataset_id = @dataset ORDER BY id
       ${MERGE_SESSION}`);
