@@ -142,6 +142,19 @@ function offer<T>(current: Ranked<T> | null, value: T | null, score: number, ms:
   return kept ? current : { value, score, ms };
 }
 
+/**
+ * Login records waiting for a LOGIN, gathered from several logs: the latest per node and pid, in
+ * time order, as many as a kept state holds.
+ */
+export function latestPendingLogins(entries: [string, LoginEvidence][]): [string, LoginEvidence][] {
+  const latest = new Map<string, LoginEvidence>();
+  for (const [key, evidence] of [...entries].sort(([, a], [, b]) => a.timeMs - b.timeMs)) {
+    latest.delete(key);
+    latest.set(key, evidence);
+  }
+  return Array.from(latest).slice(-PENDING_KEPT);
+}
+
 /** Per-(node, ses) aggregates; complete once the whole log has been added. */
 export class SessionTracker {
   private readonly sessions = new Map<string, SessionAgg>();
@@ -211,6 +224,14 @@ export class SessionTracker {
    */
   pendingLogins(): [string, LoginEvidence][] {
     return Array.from(this.pending).slice(-PENDING_KEPT);
+  }
+
+  /**
+   * Folds login records that waited apart from their LOGIN (it is in another file) into the
+   * session the LOGIN opened, at its time: their details, as a part of it that counts no events.
+   */
+  bindLogin(node: string, ses: number, loginMs: number, evidence: LoginEvidence): void {
+    this.apply(this.session(node, ses, loginMs), evidence, true);
   }
 
   /** Goes on with the pending logins where the log fed next begins. */

@@ -1,18 +1,12 @@
-import { deserialize, serialize } from "node:v8";
+import { serialize } from "node:v8";
 import { deflateRawSync } from "node:zlib";
 import { type EventFacts, eventFacts } from "../audit/event-facts";
 import { type EventSummary, summarize } from "../audit/summary";
 import type { AuditEvent, Malformed } from "../audit/types";
-import {
-  type DerivedRows,
-  DerivedTables,
-  REORDER_WINDOW,
-  type SessionRow,
-  type TrackerState,
-} from "../derive/derived-tables";
+import { type DerivedRows, DerivedTables, REORDER_WINDOW, type SessionRow } from "../derive/derived-tables";
 import { isBeforePoint, type LogPoint } from "../derive/log-order";
 import { addReportRows } from "../reports/derive";
-import type { ProcessEnd, ProcessResumePoint } from "./process-resume";
+import { type ProcessEnd, type ProcessResumePoint, readTrackerState } from "./process-resume";
 import { searchTextOf } from "./search-text";
 import { type EventTuple, emptyBatch, processTuple, sqlBool, type WriteBatch } from "./write-batch";
 
@@ -28,25 +22,6 @@ export interface BuilderStart {
   maxOpenSessions?: number;
   /** The process tracker's state kept where the dataset's log ends: gone on from if this log begins after it. */
   resumeProcesses?: ProcessResumePoint | null;
-}
-
-/** The kept state, or null if it cannot be read (kept by another version): the processes are rebuilt then. */
-function stateOf(from: ProcessResumePoint): TrackerState | null {
-  try {
-    const state = deserialize(from.state) as Partial<TrackerState> | null;
-    if (
-      !Array.isArray(state?.processes) ||
-      !state.processes.every((s) => s.entries instanceof Float64Array) ||
-      !Array.isArray(state.pendingLogins)
-    ) {
-      return null;
-    }
-    // Login records kept by a version that did not note their time are let go.
-    const pendingLogins = state.pendingLogins.filter(([, login]) => typeof login.timeMs === "number");
-    return { processes: state.processes, pendingLogins };
-  } catch {
-    return null;
-  }
 }
 
 export interface EventRowInput {
@@ -225,7 +200,7 @@ export class BatchBuilder {
     if (this.resumeAt !== null) {
       const from = this.resumeAt;
       this.resumeAt = null;
-      const state = isBeforePoint(at, from) ? null : stateOf(from);
+      const state = isBeforePoint(at, from) ? null : readTrackerState(from.state);
       if (state !== null) {
         this.derived.resume(state);
         this.resumedAt = { timeMs: from.timeMs, serial: from.serial };

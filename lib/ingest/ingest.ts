@@ -10,8 +10,14 @@ import {
   markIngestStart,
   undoUnfinishedIngest,
 } from "../store/ingest-marks";
+import { bindPendingLogins } from "../store/pending-logins";
 import { rebuildProcesses } from "../store/process-rebuild";
-import { dropLinksToGoneRows, keepProcessState, loadProcessState } from "../store/process-state";
+import {
+  dropLinksToGoneRows,
+  keepProcessState,
+  loadProcessState,
+  waitingLogins,
+} from "../store/process-state";
 import { type DatasetSummary, mergeSummaries } from "./dataset-summary";
 import { inlineChannel, type ParseChannel, workerChannel } from "./parse-channel";
 import { type FileStats, type ParseMessage, type Refusal, SNIFF_LINES } from "./parse-side";
@@ -430,7 +436,9 @@ export async function ingest(
         } else if (target.writer.added.records > 0 || processes.disordered) {
           // Files before or between the stored ones (their parse could not see the log around them),
           // or events out of order beyond the reorder window.
-          keepProcessState(db, id, rebuildProcesses(db, id), false);
+          const { parts, pending } = bindPendingLogins(db, id, waitingLogins(db, id, processes));
+          target.writer.addSessionParts(parts);
+          keepProcessState(db, id, rebuildProcesses(db, id, pending), false);
         }
         target.writer.writeSessions(sessions);
         const previous = db

@@ -1,3 +1,5 @@
+import { deserialize } from "node:v8";
+import type { TrackerState } from "../derive/derived-tables";
 import type { LogPoint } from "../derive/log-order";
 
 /** The process tracker's state (serialized) where a dataset's log ends, for an ingest of what comes after. */
@@ -17,4 +19,23 @@ export interface ProcessEnd {
   behind: boolean;
   /** The tracker saw an event after a later one of its node (out of order beyond the window). */
   disordered: boolean;
+}
+
+/** A kept state, or null if it cannot be read (kept by another version): the processes are rebuilt then. */
+export function readTrackerState(packed: Uint8Array): TrackerState | null {
+  try {
+    const state = deserialize(packed) as Partial<TrackerState> | null;
+    if (
+      !Array.isArray(state?.processes) ||
+      !state.processes.every((s) => s.entries instanceof Float64Array) ||
+      !Array.isArray(state.pendingLogins)
+    ) {
+      return null;
+    }
+    // Login records kept by a version that did not note their time are let go.
+    const pendingLogins = state.pendingLogins.filter(([, login]) => typeof login.timeMs === "number");
+    return { processes: state.processes, pendingLogins };
+  } catch {
+    return null;
+  }
 }

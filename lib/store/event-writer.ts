@@ -147,8 +147,8 @@ export class EventWriter {
   private eventsAdded = 0;
   /** Stored events that late records reached: derived again when the ingest ends. */
   private readonly regrown = new Set<number>();
-  /** What the events derived again show of their sessions: merged with the rest in `writeSessions`. */
-  private regrownSessions: SessionRow[] = [];
+  /** Parts of sessions found when the ingest ends (what events derived again show): merged in `writeSessions`. */
+  private lateSessionParts: SessionRow[] = [];
   private recordsAdded = 0;
   private malformedKept: number;
 
@@ -269,7 +269,12 @@ export class EventWriter {
     // In id order, which is their blocks' order: each block is inflated once.
     for (const id of [...this.regrown].sort((a, b) => a - b)) rederiver.rederive(id);
     this.regrown.clear();
-    this.regrownSessions.push(...rederiver.sessionParts());
+    this.lateSessionParts.push(...rederiver.sessionParts());
+  }
+
+  /** Parts of sessions found when the ingest ends (login records bound late): merged by `writeSessions`. */
+  addSessionParts(parts: SessionRow[]): void {
+    this.lateSessionParts.push(...parts);
   }
 
   /** A note about a whole file (where its gzip data stopped): kept whatever the cap, as it is one per file. */
@@ -296,9 +301,9 @@ export class EventWriter {
   writeSessions(sessions: SessionRow[]): void {
     this.mergeSessionParts.run(this.bound);
     this.dropSessionParts.run(this.bound);
-    for (const s of [...sessions, ...this.regrownSessions])
+    for (const s of [...sessions, ...this.lateSessionParts])
       this.upsertSession.run(...sessionValues(s), this.bound);
-    this.regrownSessions = [];
+    this.lateSessionParts = [];
     if (this.eventsSkipped > 0) {
       this.recountSessions.run({ dataset: this.datasetId, execs: JSON.stringify([...EXEC_SYSCALLS]) });
       this.dropEmptySessions.run(this.bound);

@@ -65,11 +65,13 @@ function processInput(row: StoredEvent): ProcessInput {
  * stored, whose parse could not see the records around them (a fork, a daemon's syscall naming
  * its child's parent), or given out of order. Arguments and working directories come from the
  * exec rows replaced.
- * Inside the caller's transaction; returns the tracker's end, to be kept for a later file.
+ * Inside the caller's transaction; returns the tracker's end, with the login records still
+ * waiting for their LOGIN there, to be kept for a later file.
  */
 export function rebuildProcesses(
   db: Database.Database,
   datasetId: number,
+  pendingLogins: TrackerState["pendingLogins"],
 ): Pick<ProcessEnd, "state" | "end"> {
   const bound = { dataset: datasetId };
   db.exec(`CREATE TEMP TABLE IF NOT EXISTS exec_details (event_id INTEGER PRIMARY KEY, argv TEXT, cwd TEXT)`);
@@ -108,7 +110,6 @@ export function rebuildProcesses(
     >(`SELECT time_ms AS timeMs, serial FROM events WHERE dataset_id = @dataset
       ORDER BY time_ms DESC, serial DESC LIMIT 1`)
     .get(bound);
-  // Login records waiting for their LOGIN at the log's end are not derived again: they are let go.
-  const state: TrackerState = { processes: tracker.snapshot(), pendingLogins: [] };
+  const state: TrackerState = { processes: tracker.snapshot(), pendingLogins };
   return { state: serialize(state), end: end ?? null };
 }

@@ -52,29 +52,45 @@ describe("the process state kept where a dataset's log ends", () => {
     });
   });
 
-  it("keeps login records waiting for their LOGIN: a file added after binds them to its session", async () => {
+  it("keeps login records waiting for their LOGIN: files in any order bind them to its session", async () => {
     const at = (s: number) => `msg=audit(${1_700_000_000 + s}.000:${s}):`;
-    // cron's PAM records before its LOGIN have no session yet; the LOGIN comes in the next file.
-    const pam = `type=USER_ACCT ${at(1)} pid=500 uid=0 auid=4294967295 ses=4294967295 msg='op=PAM:accounting grantors=pam_permit acct="root" exe="/usr/sbin/cron" hostname=? addr=? terminal=cron res=success'`;
-    const login = `type=LOGIN ${at(2)} pid=500 uid=0 old-auid=4294967295 auid=0 tty=(none) old-ses=4294967295 ses=7 res=1`;
-    const write = (name: string, lines: string[]) => {
-      const file = path.join(fresh.dir, name);
+    // cron's PAM records before its LOGIN have no session yet; the LOGIN may be in another file.
+    const pam = `type=USER_ACCT ${at(10)} pid=500 uid=0 auid=4294967295 ses=4294967295 msg='op=PAM:accounting grantors=pam_permit acct="root" exe="/usr/sbin/cron" hostname=? addr=? terminal=cron res=success'`;
+    const login = `type=LOGIN ${at(12)} pid=500 uid=0 old-auid=4294967295 auid=0 tty=(none) old-ses=4294967295 ses=7 res=1`;
+    const other = (s: number) =>
+      `type=USER_CMD ${at(s)} pid=${s} uid=0 auid=1000 ses=1 msg='cmd=6C73 res=success'`;
+    let n = 0;
+    const write = (lines: string[]) => {
+      const file = path.join(fresh.dir, `cron${++n}.log`);
       writeFileSync(file, `${lines.join("\n")}\n`);
       return file;
     };
     const session = (dataset: number) =>
       fresh.db
-        .prepare<[number], { kind: string; terminal: string | null }>(
-          `SELECT kind, terminal FROM sessions WHERE dataset_id = ? AND ses = 7`,
+        .prepare<[number], { kind: string; terminal: string | null; user_name: string | null }>(
+          `SELECT kind, terminal, user_name FROM sessions WHERE dataset_id = ? AND ses = 7`,
         )
         .get(dataset);
-    const whole = (await ingest(expandSources([write("cron.log", [pam, login])]), { db: fresh.db }))
-      .dataset as number;
-    expect(session(whole)).toEqual({ kind: "cron", terminal: "cron" });
-    const dataset = (await ingest(expandSources([write("cron1.log", [pam])]), { db: fresh.db }))
-      .dataset as number;
-    await ingest(expandSources([write("cron2.log", [login])]), { db: fresh.db, dataset });
-    expect(session(dataset)).toEqual(session(whole));
+    const whole = (await ingest(expandSources([write([pam, login])]), { db: fresh.db })).dataset as number;
+    expect(session(whole)).toEqual({ kind: "cron", terminal: "cron", user_name: "root" });
+    for (const files of [
+      [[pam], [login]],
+      // The older file second: the LOGIN is stored already.
+      [[login], [pam]],
+      // A file before both between them (the processes are rebuilt).
+      [[pam], [other(1)], [login]],
+      // A rotation where the lines were slightly out of time order: the next file begins before the kept state.
+      [
+        [pam, other(13)],
+        [other(11), login],
+      ],
+    ]) {
+      const dataset = (await ingest(expandSources([write(files[0] ?? [])]), { db: fresh.db }))
+        .dataset as number;
+      for (const lines of files.slice(1))
+        await ingest(expandSources([write(lines)]), { db: fresh.db, dataset });
+      expect(session(dataset), JSON.stringify(files)).toEqual(session(whole));
+    }
   });
 
   it("keeps only the latest 1024 login records waiting for a LOGIN (a brute force's never come)", async () => {

@@ -2,7 +2,8 @@ import { deserialize, serialize } from "node:v8";
 import type Database from "better-sqlite3";
 import type { TrackerState } from "../derive/derived-tables";
 import { replaceStateRows, stateRowIds } from "../derive/processes";
-import type { ProcessEnd, ProcessResumePoint } from "../ingest/process-resume";
+import type { LoginEvidence } from "../derive/sessions";
+import { type ProcessEnd, type ProcessResumePoint, readTrackerState } from "../ingest/process-resume";
 import type { MarkedRanges } from "./ingest-marks";
 import { PROCESS_TWINS_TABLE } from "./skipped-processes";
 
@@ -14,6 +15,22 @@ export function loadProcessState(db: Database.Database, datasetId: number): Proc
     )
     .get(datasetId);
   return row ? { timeMs: row.end_ms, serial: row.end_serial, state: row.state } : null;
+}
+
+/**
+ * Login records waiting for their LOGIN where the parse ended, and where the kept state did if
+ * the parse did not go on from it (see bindPendingLogins).
+ */
+export function waitingLogins(
+  db: Database.Database,
+  datasetId: number,
+  parse: Pick<ProcessEnd, "state" | "resumed">,
+): [string, LoginEvidence][] {
+  const kept = parse.resumed ? null : loadProcessState(db, datasetId);
+  return [
+    ...((kept && readTrackerState(kept.state)?.pendingLogins) ?? []),
+    ...(readTrackerState(parse.state)?.pendingLogins ?? []),
+  ];
 }
 
 /**

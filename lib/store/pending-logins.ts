@@ -1,0 +1,38 @@
+import type Database from "better-sqlite3";
+import { type LoginEvidence, latestPendingLogins, SessionTracker } from "../derive/sessions";
+import type { SessionRow } from "../derive/types";
+
+interface StoredLogin {
+  ses: number;
+  time_ms: number;
+}
+
+/**
+ * Binds login records that waited for their LOGIN at the end of one parse (a file's or the kept
+ * state's) to the first LOGIN of their process the dataset holds at or after them: the LOGIN was
+ * in a file the parse did not see (added before, or given beside it out of order). Returns their
+ * details as parts of those sessions, and the records still waiting.
+ * Inside the caller's transaction, after the ingest's events are written.
+ */
+export function bindPendingLogins(
+  db: Database.Database,
+  datasetId: number,
+  waiting: [string, LoginEvidence][],
+): { parts: SessionRow[]; pending: [string, LoginEvidence][] } {
+  const findLogin = db.prepare<[number, string, number, number], StoredLogin>(`SELECT ses, time_ms FROM events
+    WHERE dataset_id = ? AND node = ? AND pid = ? AND time_ms >= ? AND ses IS NOT NULL
+      AND ' ' || types || ' ' LIKE '% LOGIN %'
+    ORDER BY time_ms, serial LIMIT 1`);
+  const sessions = new SessionTracker();
+  const pending: [string, LoginEvidence][] = [];
+  for (const entry of waiting) {
+    const [key, evidence] = entry;
+    // The key is node NUL pid; a node name cannot end a pid.
+    const cut = key.lastIndexOf("\0");
+    const node = key.slice(0, cut);
+    const login = findLogin.get(datasetId, node, Number(key.slice(cut + 1)), evidence.timeMs);
+    if (login) sessions.bindLogin(node, login.ses, login.time_ms, evidence);
+    else pending.push(entry);
+  }
+  return { parts: sessions.rows(), pending: latestPendingLogins(pending) };
+}
