@@ -187,7 +187,7 @@ export async function ingest(
     if (datasetId === null) datasetId = createDataset(db, options.name ?? datasetNameOf(givenNow));
     if (!writer || !channel) {
       const marks = markIngestStart(db, datasetId, before);
-      writer = new EventWriter(db, datasetId);
+      writer = new EventWriter(db, datasetId, marks.process);
       const start = {
         nextEventId: marks.event + 1,
         nextProcessId: marks.process + 1,
@@ -427,6 +427,7 @@ export async function ingest(
     try {
       db.transaction(() => {
         target.writer.writeBatch(batch);
+        target.writer.linkStoredPlaceholders();
         const ranges = markedRanges(db, id);
         if (ranges && target.writer.skippedEvents) dropRowsOfSkippedEvents(db, ranges);
         target.writer.rederiveRegrown();

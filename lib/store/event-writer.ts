@@ -151,10 +151,17 @@ export class EventWriter {
   private lateSessionParts: SessionRow[] = [];
   private recordsAdded = 0;
   private malformedKept: number;
+  /** Parent pids learnt for placeholders stored before this ingest: [id, ppid, parent id]. */
+  private storedPlaceholderPpids: [number, number, number | null][] = [];
 
+  /**
+   * @param lastStoredProcess The last process row id of the dataset before this ingest: rows up
+   *   to it change only with its last rows (`linkStoredPlaceholders`), so an ingest undone leaves them as they were.
+   */
   constructor(
     private readonly db: Database.Database,
     private readonly datasetId: number,
+    private readonly lastStoredProcess: number,
   ) {
     this.bound = { dataset: datasetId };
     this.insertEvent =
@@ -252,11 +259,21 @@ export class EventWriter {
     for (const [auid, name] of batch.auidNames) this.summary.nameAuid(auid, name);
     for (const [id, text] of batch.search) this.insertSearch.run(id, text);
     for (const tuple of batch.processes) this.insertProcess.run(...tuple, this.bound);
-    for (const [id, ppid, parent] of batch.placeholderPpids) this.setPlaceholderPpid.run(ppid, parent, id);
+    for (const learnt of batch.placeholderPpids) {
+      if (learnt[0] <= this.lastStoredProcess) this.storedPlaceholderPpids.push(learnt);
+      else this.setPlaceholderPpid.run(learnt[1], learnt[2], learnt[0]);
+    }
     for (const tuple of batch.tty) this.insertTty.run(...tuple, this.bound);
     this.reports.write(batch.reports);
     for (const s of batch.sessions) this.insertSessionPart.run(...sessionValues(s), this.bound);
     this.writeMalformed(batch.malformed);
+  }
+
+  /** Gives placeholders stored before this ingest the parents it learnt; with its last rows, before any rebuild. */
+  linkStoredPlaceholders(): void {
+    for (const [id, ppid, parent] of this.storedPlaceholderPpids)
+      this.setPlaceholderPpid.run(ppid, parent, id);
+    this.storedPlaceholderPpids = [];
   }
 
   /**

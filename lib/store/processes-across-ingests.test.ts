@@ -26,6 +26,15 @@ function exec(
   ].join("\n");
 }
 
+/** An open(2) by `pid` (child of `ppid`): it moves the process tree without an exec. */
+function opened(serial: number, second: number, pid: number, ppid: number): string {
+  const id = `msg=audit(${1_700_000_000 + second}.000:${serial}):`;
+  return [
+    `type=SYSCALL ${id} arch=c000003e syscall=2 success=yes exit=3 items=1 ppid=${ppid} pid=${pid} auid=1000 uid=1000 gid=1000 euid=1000 tty=pts0 ses=3 comm="sh" exe="/bin/sh"`,
+    `type=EOE ${id}`,
+  ].join("\n");
+}
+
 function log(name: string, events: string[]): string {
   const file = path.join(dir, name);
   writeFileSync(file, `${events.join("\n")}\n`);
@@ -182,6 +191,32 @@ describe("process links when files are added to a dataset", () => {
     ]);
   });
 
+  it("leaves a stored placeholder as it was when an append that taught it its parent is cancelled", async () => {
+    const dataset = await addInTurn(log("p1.log", [exec(1, 0, 200, 100, "/bin/sh")]));
+    const placeholder = () =>
+      fresh.db
+        .prepare(`SELECT pid, ppid, parent_id FROM processes WHERE dataset_id = ? AND placeholder = 1`)
+        .all(dataset);
+    expect(placeholder()).toEqual([{ pid: 100, ppid: null, parent_id: null }]);
+    // pid 100's own syscall names its parent; then enough syscalls (they go through the process
+    // tree's reorder window) that a transaction commits before the cancel.
+    const filler = Array.from({ length: 12_000 }, (_, i) => opened(i + 2, i + 10, 5000 + i, 1));
+    const file = log("p2.log", [opened(1, 5, 100, 50), ...filler]);
+    const controller = new AbortController();
+    const cancelled = await ingest(expandSources([file]), {
+      db: fresh.db,
+      dataset,
+      signal: controller.signal,
+      onProgress: (progress) => {
+        if (progress.events > 0) controller.abort();
+      },
+    });
+    expect(cancelled.status).toBe("cancelled");
+    expect(placeholder()).toEqual([{ pid: 100, ppid: null, parent_id: null }]);
+    await ingest(expandSources([file]), { db: fresh.db, dataset });
+    expect(placeholder()).toEqual([{ pid: 100, ppid: 50, parent_id: null }]);
+  });
+
   it("links what a newer file stored to the processes of an older file added after it", async () => {
     const newer = log("o.log", [exec(2, 5, 200, 100, "/usr/bin/curl"), exec(3, 6, 100, 1, "/usr/bin/vim")]);
     const older = log("p.log", [shell]);
@@ -206,12 +241,6 @@ describe("process links when files are added to a dataset", () => {
     expect(chains(dataset)).toEqual(["/usr/bin/vim after /bin/bash"]);
     expect(chains(whole.dataset)).toEqual(chains(dataset));
   });
-
-  const opened = (serial: number, second: number, pid: number, ppid: number) =>
-    [
-      `type=SYSCALL msg=audit(${1_700_000_000 + second}.000:${serial}): arch=c000003e syscall=2 success=yes exit=3 items=1 ppid=${ppid} pid=${pid} auid=1000 uid=1000 gid=1000 euid=1000 tty=pts0 ses=3 comm="sh" exe="/bin/sh"`,
-      `type=EOE msg=audit(${1_700_000_000 + second}.000:${serial}):`,
-    ].join("\n");
 
   const forked = (serial: number, second: number, pid: number, ppid: number, child: number) =>
     [
