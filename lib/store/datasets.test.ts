@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -144,6 +144,17 @@ describe("ingests left unfinished", () => {
       dataset,
     );
     new Database(lockOf(dataset)).close();
+    expect(markInterruptedIngests(db)).toEqual([dataset]);
+    expect(existsSync(lockOf(dataset))).toBe(false);
+  });
+
+  it("falls back on the owner's pid when the lock file cannot be read as one, instead of failing to open", async () => {
+    const dataset = (await ingest(log(), { db, name: "unreadable lock" })).dataset as number;
+    db.prepare(`UPDATE datasets SET status = 'ingesting', owner_pid = ? WHERE id = ?`).run(
+      2 ** 22 + 5,
+      dataset,
+    );
+    writeFileSync(lockOf(dataset), "not a lock: some other program wrote here\n".repeat(4));
     expect(markInterruptedIngests(db)).toEqual([dataset]);
     expect(existsSync(lockOf(dataset))).toBe(false);
   });

@@ -36,8 +36,8 @@ export function releaseIngestLock(lock: Database.Database): void {
 }
 
 /**
- * Is the dataset's ingest lock held (by any process)? null when it has no lock file: the ingest
- * began under a version without locks, or never took one.
+ * Is the dataset's ingest lock held (by any process)? null when it has no lock file (the ingest
+ * began under a version without locks, or never took one) or one that cannot be probed.
  */
 export function ingestLockHeld(db: Database.Database, datasetId: number): boolean | null {
   const file = lockFile(db, datasetId);
@@ -54,7 +54,8 @@ export function ingestLockHeld(db: Database.Database, datasetId: number): boolea
     return false;
   } catch (error) {
     if ((error as { code?: string }).code === "SQLITE_BUSY") return true;
-    throw error;
+    // Not a lock it can take (another program's file, another user's read-only one): it cannot tell.
+    return null;
   } finally {
     probe.close();
   }
