@@ -91,6 +91,11 @@ describe("the process state kept where a dataset's log ends", () => {
         await ingest(expandSources([write(lines)]), { db: fresh.db, dataset });
       expect(session(dataset), JSON.stringify(files)).toEqual(session(whole));
     }
+    // A failed login a day before, by the pid cron reused, is another login's: not bound to it.
+    const failed = `type=USER_AUTH msg=audit(${1_700_000_012 - 86_400}.000:3): pid=500 uid=0 auid=4294967295 ses=4294967295 msg='op=PAM:authentication grantors=? acct="bob" exe="/usr/sbin/sshd" hostname=203.0.113.9 addr=203.0.113.9 terminal=ssh res=failed'`;
+    const dataset = (await ingest(expandSources([write([pam, login])]), { db: fresh.db })).dataset as number;
+    await ingest(expandSources([write([failed])]), { db: fresh.db, dataset });
+    expect(session(dataset)).toEqual(session(whole));
   });
 
   it("keeps only the latest 1024 login records waiting for a LOGIN (a brute force's never come)", async () => {
