@@ -159,6 +159,27 @@ describe("ingests left unfinished", () => {
     expect(existsSync(lockOf(dataset))).toBe(false);
   });
 
+  it("adds files to a dataset whose lock file some other program overwrote, and locks it anew", async () => {
+    const dataset = (await ingest(log(), { db, name: "overwritten lock" })).dataset as number;
+    writeFileSync(lockOf(dataset), "not a lock: some other program wrote here\n".repeat(4));
+    const more = path.join(dir, "more.log");
+    writeFileSync(
+      more,
+      "type=USER_CMD msg=audit(1700000000.000:1): pid=7 uid=0 auid=1000 ses=1 msg='cmd=6C73 res=success'\n",
+    );
+    let held: boolean | null = null;
+    const added = await ingest(expandSources([more]), {
+      db,
+      dataset,
+      onProgress: () => {
+        held ??= ingestLockHeld(db, dataset);
+      },
+    });
+    expect(added.status).toBe("ready");
+    expect(held).toBe(true);
+    expect(existsSync(lockOf(dataset))).toBe(false);
+  });
+
   it("holds the lock of a dataset while ingesting it, and removes it after", async () => {
     const newest = () => db.prepare<[], { id: number }>(`SELECT max(id) AS id FROM datasets`).get()?.id ?? 0;
     let held: boolean | null = null;

@@ -17,6 +17,17 @@ function lockFile(db: Database.Database, datasetId: number): string | null {
 export function holdIngestLock(db: Database.Database, datasetId: number): Database.Database | null {
   const file = lockFile(db, datasetId);
   if (file === null) return null;
+  try {
+    return lockAt(file);
+  } catch (error) {
+    if ((error as { code?: string }).code === "SQLITE_BUSY") throw error;
+    // Not a lock file any more (another program wrote over it): nobody can hold it, so it is made anew.
+    rmSync(file, { force: true });
+    return lockAt(file);
+  }
+}
+
+function lockAt(file: string): Database.Database {
   const lock = new Database(file, { timeout: 0 });
   try {
     lock.pragma("journal_mode = OFF");
