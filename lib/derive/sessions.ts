@@ -73,8 +73,9 @@ export interface LoginEvidence {
   hostname: string | null;
   terminal: string | null;
   rank: number;
-  /** The record's time. */
+  /** The record's time and serial: its place in the log. */
   timeMs: number;
+  serial: number;
 }
 
 interface SessionAgg {
@@ -118,7 +119,7 @@ function normalizeTerminal(terminal: string | null): string | null {
   return terminal?.startsWith("/dev/") ? terminal.slice(5) : terminal;
 }
 
-function loginEvidence(facts: EventFacts, timeMs: number): LoginEvidence | null {
+function loginEvidence(facts: EventFacts, timeMs: number, serial: number): LoginEvidence | null {
   let rank: number | undefined;
   for (const type of facts.types) {
     const r = LOGIN_RECORD_RANK.get(type);
@@ -133,6 +134,7 @@ function loginEvidence(facts: EventFacts, timeMs: number): LoginEvidence | null 
     terminal: normalizeTerminal(facts.terminal),
     rank,
     timeMs,
+    serial,
   };
 }
 
@@ -148,7 +150,9 @@ function offer<T>(current: Ranked<T> | null, value: T | null, score: number, ms:
  */
 export function latestPendingLogins(entries: [string, LoginEvidence][]): [string, LoginEvidence][] {
   const latest = new Map<string, LoginEvidence>();
-  for (const [key, evidence] of [...entries].sort(([, a], [, b]) => a.timeMs - b.timeMs)) {
+  for (const [key, evidence] of [...entries].sort(
+    ([, a], [, b]) => a.timeMs - b.timeMs || a.serial - b.serial,
+  )) {
     latest.delete(key);
     latest.set(key, evidence);
   }
@@ -166,7 +170,7 @@ export class SessionTracker {
 
   add(input: DeriveInput): void {
     const { facts, node, timeMs } = input;
-    const evidence = loginEvidence(facts, timeMs);
+    const evidence = loginEvidence(facts, timeMs, input.serial);
     if (facts.ses === null) {
       if (evidence !== null && facts.pid !== null) this.remember(`${node}\0${facts.pid}`, evidence);
       return;
@@ -312,6 +316,7 @@ export class SessionTracker {
             terminal: evidence.terminal ?? before.terminal,
             rank: Math.min(before.rank, evidence.rank),
             timeMs: before.timeMs,
+            serial: before.serial,
           };
     this.pending.delete(key);
     this.pending.set(key, merged);

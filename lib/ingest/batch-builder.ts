@@ -172,11 +172,13 @@ export class BatchBuilder {
   /** Ends the log: the last rows (those of events held for log order too), the sessions, and how the parse of the processes ended. */
   finish(): { batch: WriteBatch; sessions: SessionRow[]; processes: ProcessEnd } {
     this.addProcessRows(this.derived.endOfLog());
+    const state = this.derived.trackerState();
     return {
       batch: this.take(true),
       sessions: this.derived.sessions(),
       processes: {
-        state: serialize(this.derived.trackerState()),
+        state: serialize(state),
+        pendingLogins: state.pendingLogins,
         end: this.last,
         resumed: this.resumedAt !== null,
         behind: this.behind,

@@ -17,6 +17,7 @@ import {
   keepProcessState,
   loadProcessState,
   waitingLogins,
+  withPendingLogins,
 } from "../store/process-state";
 import { type DatasetSummary, mergeSummaries } from "./dataset-summary";
 import { inlineChannel, type ParseChannel, workerChannel } from "./parse-channel";
@@ -433,7 +434,11 @@ export async function ingest(
         target.writer.rederiveRegrown();
         if (ranges && continued) dropLinksToGoneRows(db, ranges);
         if ((before === null || continued) && !processes.disordered) {
-          keepProcessState(db, id, processes, target.writer.skippedEvents);
+          // Records whose LOGIN the parse read before them (its file was given first).
+          const { parts, pending } = bindPendingLogins(db, id, processes.pendingLogins);
+          target.writer.addSessionParts(parts);
+          const parse = parts.length > 0 ? withPendingLogins(processes, pending) : processes;
+          keepProcessState(db, id, parse, target.writer.skippedEvents);
         } else if (target.writer.added.records > 0 || processes.disordered) {
           // Files before or between the stored ones (their parse could not see the log around them),
           // or events out of order beyond the reorder window.

@@ -1,6 +1,7 @@
 import { deserialize } from "node:v8";
 import type { TrackerState } from "../derive/derived-tables";
 import type { LogPoint } from "../derive/log-order";
+import type { LoginEvidence } from "../derive/sessions";
 
 /** The process tracker's state (serialized) where a dataset's log ends, for an ingest of what comes after. */
 export interface ProcessResumePoint extends LogPoint {
@@ -11,6 +12,8 @@ export interface ProcessResumePoint extends LogPoint {
 export interface ProcessEnd {
   /** The tracker's state (serialized) after the ingest's last event. */
   state: Uint8Array;
+  /** The login records in it that wait for their LOGIN (read without unpacking the whole state). */
+  pendingLogins: [string, LoginEvidence][];
   /** The ingest's latest event; null when it had none. */
   end: LogPoint | null;
   /** It went on from the state stored where the dataset's log ended (its first event came after it). */
@@ -32,8 +35,10 @@ export function readTrackerState(packed: Uint8Array): TrackerState | null {
     ) {
       return null;
     }
-    // Login records kept by a version that did not note their time are let go.
-    const pendingLogins = state.pendingLogins.filter(([, login]) => typeof login.timeMs === "number");
+    // Login records kept by a version that did not note their place in the log are let go.
+    const pendingLogins = state.pendingLogins.filter(
+      ([, login]) => typeof login.timeMs === "number" && typeof login.serial === "number",
+    );
     return { processes: state.processes, pendingLogins };
   } catch {
     return null;

@@ -13,7 +13,7 @@ interface StoredLogin {
 /**
  * Binds login records that waited for their LOGIN at the end of one parse (a file's or the kept
  * state's) to the first LOGIN of their process the dataset holds soon after them: the LOGIN was
- * in a file the parse did not see (added before, or given beside it out of order). Returns their
+ * in a file the parse did not see (added before), or in one it read first (given out of order). Returns their
  * details as parts of those sessions, and the records still waiting.
  * Inside the caller's transaction, after the ingest's events are written.
  */
@@ -24,10 +24,11 @@ export function bindPendingLogins(
 ): { parts: SessionRow[]; pending: [string, LoginEvidence][] } {
   // By the pid: the (dataset, node, time) index would walk a record never logged in to the log's end.
   const findLogin = db.prepare<
-    [number, string, number, number, number],
+    { dataset: number; node: string; pid: number; at: number; serial: number; until: number },
     StoredLogin
   >(`SELECT ses, time_ms FROM events INDEXED BY events_dataset_id_pid_idx
-    WHERE dataset_id = ? AND node = ? AND pid = ? AND time_ms >= ? AND time_ms <= ? AND ses IS NOT NULL
+    WHERE dataset_id = @dataset AND node = @node AND pid = @pid
+      AND (time_ms > @at OR (time_ms = @at AND serial > @serial)) AND time_ms <= @until AND ses IS NOT NULL
       AND ' ' || types || ' ' LIKE '% LOGIN %'
     ORDER BY time_ms, serial LIMIT 1`);
   const sessions = new SessionTracker();
@@ -37,8 +38,14 @@ export function bindPendingLogins(
     // The key is node NUL pid; a node name cannot end a pid.
     const cut = key.lastIndexOf("\0");
     const node = key.slice(0, cut);
-    const at = evidence.timeMs;
-    const login = findLogin.get(datasetId, node, Number(key.slice(cut + 1)), at, at + LOGIN_WITHIN_MS);
+    const login = findLogin.get({
+      dataset: datasetId,
+      node,
+      pid: Number(key.slice(cut + 1)),
+      at: evidence.timeMs,
+      serial: evidence.serial,
+      until: evidence.timeMs + LOGIN_WITHIN_MS,
+    });
     if (login) sessions.bindLogin(node, login.ses, login.time_ms, evidence);
     else pending.push(entry);
   }

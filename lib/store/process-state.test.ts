@@ -52,26 +52,29 @@ describe("the process state kept where a dataset's log ends", () => {
     });
   });
 
+  // cron's PAM records come before its LOGIN: they have no session yet, and the LOGIN may be in another file.
+  const at = (s: number, serial = s) => `msg=audit(${1_700_000_000 + s}.000:${serial}):`;
+  const pam = `type=USER_ACCT ${at(10)} pid=500 uid=0 auid=4294967295 ses=4294967295 msg='op=PAM:accounting grantors=pam_permit acct="root" exe="/usr/sbin/cron" hostname=? addr=? terminal=cron res=success'`;
+  const login = `type=LOGIN ${at(12)} pid=500 uid=0 old-auid=4294967295 auid=0 tty=(none) old-ses=4294967295 ses=7 res=1`;
+  const other = (s: number) =>
+    `type=USER_CMD ${at(s)} pid=${s} uid=0 auid=1000 ses=1 msg='cmd=6C73 res=success'`;
+  let n = 0;
+  const write = (lines: string[]) => {
+    const file = path.join(fresh.dir, `cron${++n}.log`);
+    writeFileSync(file, `${lines.join("\n")}\n`);
+    return file;
+  };
+  const session = (dataset: number) =>
+    fresh.db
+      .prepare<[number], { kind: string; terminal: string | null; user_name: string | null }>(
+        `SELECT kind, terminal, user_name FROM sessions WHERE dataset_id = ? AND ses = 7`,
+      )
+      .get(dataset);
+  const ingestFiles = async (files: string[][], dataset?: number) =>
+    (await ingest(expandSources(files.map(write)), { db: fresh.db, dataset })).dataset as number;
+
   it("keeps login records waiting for their LOGIN: files in any order bind them to its session", async () => {
-    const at = (s: number) => `msg=audit(${1_700_000_000 + s}.000:${s}):`;
-    // cron's PAM records before its LOGIN have no session yet; the LOGIN may be in another file.
-    const pam = `type=USER_ACCT ${at(10)} pid=500 uid=0 auid=4294967295 ses=4294967295 msg='op=PAM:accounting grantors=pam_permit acct="root" exe="/usr/sbin/cron" hostname=? addr=? terminal=cron res=success'`;
-    const login = `type=LOGIN ${at(12)} pid=500 uid=0 old-auid=4294967295 auid=0 tty=(none) old-ses=4294967295 ses=7 res=1`;
-    const other = (s: number) =>
-      `type=USER_CMD ${at(s)} pid=${s} uid=0 auid=1000 ses=1 msg='cmd=6C73 res=success'`;
-    let n = 0;
-    const write = (lines: string[]) => {
-      const file = path.join(fresh.dir, `cron${++n}.log`);
-      writeFileSync(file, `${lines.join("\n")}\n`);
-      return file;
-    };
-    const session = (dataset: number) =>
-      fresh.db
-        .prepare<[number], { kind: string; terminal: string | null; user_name: string | null }>(
-          `SELECT kind, terminal, user_name FROM sessions WHERE dataset_id = ? AND ses = 7`,
-        )
-        .get(dataset);
-    const whole = (await ingest(expandSources([write([pam, login])]), { db: fresh.db })).dataset as number;
+    const whole = await ingestFiles([[pam, login]]);
     expect(session(whole)).toEqual({ kind: "cron", terminal: "cron", user_name: "root" });
     for (const files of [
       [[pam], [login]],
@@ -85,16 +88,38 @@ describe("the process state kept where a dataset's log ends", () => {
         [other(11), login],
       ],
     ]) {
-      const dataset = (await ingest(expandSources([write(files[0] ?? [])]), { db: fresh.db }))
-        .dataset as number;
-      for (const lines of files.slice(1))
-        await ingest(expandSources([write(lines)]), { db: fresh.db, dataset });
+      const dataset = await ingestFiles(files.slice(0, 1));
+      for (const lines of files.slice(1)) await ingestFiles([lines], dataset);
       expect(session(dataset), JSON.stringify(files)).toEqual(session(whole));
     }
     // A failed login a day before, by the pid cron reused, is another login's: not bound to it.
     const failed = `type=USER_AUTH msg=audit(${1_700_000_012 - 86_400}.000:3): pid=500 uid=0 auid=4294967295 ses=4294967295 msg='op=PAM:authentication grantors=? acct="bob" exe="/usr/sbin/sshd" hostname=203.0.113.9 addr=203.0.113.9 terminal=ssh res=failed'`;
-    const dataset = (await ingest(expandSources([write([pam, login])]), { db: fresh.db })).dataset as number;
-    await ingest(expandSources([write([failed])]), { db: fresh.db, dataset });
+    const dataset = await ingestFiles([[pam, login]]);
+    await ingestFiles([[failed]], dataset);
+    expect(session(dataset)).toEqual(session(whole));
+  });
+
+  it("binds them when one ingest is given the LOGIN's file before theirs", async () => {
+    const whole = await ingestFiles([[pam, login]]);
+    for (const files of [
+      [[login], [pam]],
+      // After a stored log: the parse goes on from its kept state.
+      [[other(1)], [login], [pam]],
+    ]) {
+      const stored = files.length > 2 ? await ingestFiles(files.slice(0, 1)) : undefined;
+      const dataset = await ingestFiles(files.slice(-2), stored);
+      expect(session(dataset), JSON.stringify(files)).toEqual(session(whole));
+    }
+  });
+
+  it("does not bind them to a LOGIN logged before them in the same millisecond", async () => {
+    // The LOGIN came first (lower serial): the record after it is another login's, whatever the files.
+    const late = pam.replace(at(10), at(12, 13));
+    const whole = await ingestFiles([[login, late]]);
+    expect(session(whole)).toEqual({ kind: "unknown", terminal: null, user_name: null });
+    const dataset = await ingestFiles([[login, late]]);
+    // A file before it: the processes are rebuilt, and the records waiting bound where they can be.
+    await ingestFiles([[other(1)]], dataset);
     expect(session(dataset)).toEqual(session(whole));
   });
 

@@ -24,13 +24,16 @@ export function loadProcessState(db: Database.Database, datasetId: number): Proc
 export function waitingLogins(
   db: Database.Database,
   datasetId: number,
-  parse: Pick<ProcessEnd, "state" | "resumed">,
+  parse: Pick<ProcessEnd, "pendingLogins" | "resumed">,
 ): [string, LoginEvidence][] {
   const kept = parse.resumed ? null : loadProcessState(db, datasetId);
-  return [
-    ...((kept && readTrackerState(kept.state)?.pendingLogins) ?? []),
-    ...(readTrackerState(parse.state)?.pendingLogins ?? []),
-  ];
+  return [...((kept && readTrackerState(kept.state)?.pendingLogins) ?? []), ...parse.pendingLogins];
+}
+
+/** The parse's end with other login records waiting (some of its own were bound since). */
+export function withPendingLogins(parse: ProcessEnd, pendingLogins: [string, LoginEvidence][]): ProcessEnd {
+  const state = deserialize(parse.state) as TrackerState;
+  return { ...parse, state: serialize({ ...state, pendingLogins } satisfies TrackerState), pendingLogins };
 }
 
 /**
