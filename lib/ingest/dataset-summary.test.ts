@@ -284,6 +284,16 @@ describe("rows derived from events, with overlapping or rotated files", () => {
     const { fromCounts, fromTables } = overviews(first.dataset as number);
     expect(fromCounts).toEqual(fromTables);
     expect(fromCounts).toEqual(overviews(refId as number).fromCounts);
+    // The cut-short line the whole one replaced is not counted as a record of its own.
+    const records = (dataset: number | null) =>
+      store.db
+        .prepare<[number], { counted: number; stored: number }>(
+          `SELECT records AS counted, (SELECT sum(record_count) FROM events WHERE dataset_id = d.id) AS stored
+           FROM datasets d WHERE id = ?`,
+        )
+        .get(dataset ?? 0);
+    expect(records(first.dataset)).toEqual(records(refId));
+    expect(records(refId)?.counted).toBe(records(refId)?.stored);
   });
 
   it("keeps a split event's records in log order when the older of its two files is added last", async () => {

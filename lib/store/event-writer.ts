@@ -284,7 +284,7 @@ export class EventWriter {
     if (this.regrown.size === 0) return;
     const rederiver = new EventRederiver(this.db, this.datasetId, this.reports, this.summary, this.raw);
     // In id order, which is their blocks' order: each block is inflated once.
-    for (const id of [...this.regrown].sort((a, b) => a - b)) rederiver.rederive(id);
+    for (const id of [...this.regrown].sort((a, b) => a - b)) this.recordsAdded += rederiver.rederive(id);
     this.regrown.clear();
     this.lateSessionParts.push(...rederiver.sessionParts());
   }
@@ -351,7 +351,6 @@ export class EventWriter {
       .filter((line) => !known.has(line));
     if (missing.length > 0) {
       this.insertExtra.run(existingId, tuple[EVENT_COLUMN.fileId], Buffer.from(missing.join("\n"), "latin1"));
-      this.recordsAdded += missing.length;
       this.regrown.add(existingId);
     }
     return missing.length;

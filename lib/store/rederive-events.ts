@@ -9,7 +9,7 @@ import type { SessionRow } from "../derive/types";
 import { eventRow } from "../ingest/batch-builder";
 import type { SummaryCounter } from "../ingest/dataset-summary";
 import { searchTextOf } from "../ingest/search-text";
-import type { EventTuple } from "../ingest/write-batch";
+import { EVENT_COLUMN, type EventTuple } from "../ingest/write-batch";
 import { REPORT_KINDS } from "../reports/aureport/kinds";
 import { addReportRows } from "../reports/derive";
 import type { ReportWriter } from "../reports/report-writer";
@@ -77,10 +77,14 @@ export class EventRederiver {
       WHERE dataset_id = ? AND event_id = ? AND placeholder = 0`);
   }
 
-  rederive(eventId: number): void {
+  /**
+   * Returns how many records the event gained: fewer than the lines that came late when one of
+   * them is the whole of a line cut short, which it replaces.
+   */
+  rederive(eventId: number): number {
     const before = this.row.get(eventId) as EventTuple | undefined;
     const raw = this.raw.read(eventId);
-    if (!before || !raw) return;
+    if (!before || !raw) return 0;
     const [
       id,
       fileId,
@@ -147,6 +151,7 @@ export class EventRederiver {
     this.reports.write(rows);
     this.updateExec.run(facts.exe, facts.comm, argvJson(facts), facts.cwd, this.datasetId, id);
     this.sessions.add({ eventId: id, node, timeMs, serial, facts });
+    return after[EVENT_COLUMN.recordCount] - before[EVENT_COLUMN.recordCount];
   }
 
   /**
