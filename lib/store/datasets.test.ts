@@ -118,7 +118,7 @@ describe("ingests left unfinished", () => {
         "-e",
         `const Database = require(${JSON.stringify(createRequire(import.meta.url).resolve("better-sqlite3"))});
          const lock = new Database(${JSON.stringify(lockOf(dataset))});
-         lock.pragma("journal_mode = OFF");
+         lock.pragma("journal_mode = MEMORY");
          lock.exec("BEGIN EXCLUSIVE");
          console.log("locked");
          setInterval(() => {}, 1000);`,
@@ -183,14 +183,18 @@ describe("ingests left unfinished", () => {
   it("holds the lock of a dataset while ingesting it, and removes it after", async () => {
     const newest = () => db.prepare<[], { id: number }>(`SELECT max(id) AS id FROM datasets`).get()?.id ?? 0;
     let held: boolean | null = null;
+    // A journal beside the lock would be left behind by an ingest killed while holding it.
+    let journal = false;
     const { dataset } = await ingest(log(), {
       db,
       name: "locked",
       onProgress: () => {
         held ??= ingestLockHeld(db, newest());
+        journal ||= existsSync(`${lockOf(newest())}-journal`);
       },
     });
     expect(held).toBe(true);
+    expect(journal).toBe(false);
     expect(existsSync(lockOf(dataset as number))).toBe(false);
   });
 

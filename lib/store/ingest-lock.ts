@@ -30,7 +30,8 @@ export function holdIngestLock(db: Database.Database, datasetId: number): Databa
 function lockAt(file: string): Database.Database {
   const lock = new Database(file, { timeout: 0 });
   try {
-    lock.pragma("journal_mode = OFF");
+    // No journal file beside it (OFF is refused in better-sqlite3's defensive mode).
+    lock.pragma("journal_mode = MEMORY");
     lock.exec("BEGIN EXCLUSIVE");
     return lock;
   } catch (error) {
@@ -39,11 +40,13 @@ function lockAt(file: string): Database.Database {
   }
 }
 
-/** Lets the lock go and removes its file. */
+/**
+ * Removes the lock's file, then lets the lock go: a claim made meanwhile locks a new file, never
+ * this one just before it is removed.
+ */
 export function releaseIngestLock(lock: Database.Database): void {
-  const file = lock.name;
+  rmSync(lock.name, { force: true });
   lock.close();
-  rmSync(file, { force: true });
 }
 
 /**
