@@ -439,7 +439,7 @@ export async function ingest(
           target.writer.addSessionParts(parts);
           const parse = parts.length > 0 ? withPendingLogins(processes, pending) : processes;
           keepProcessState(db, id, parse, target.writer.skippedEvents);
-        } else if (target.writer.added.records > 0 || processes.disordered) {
+        } else if (target.writer.grew || processes.disordered) {
           // Files before or between the stored ones (their parse could not see the log around them),
           // or events out of order beyond the reorder window.
           const { parts, pending } = bindPendingLogins(db, id, waitingLogins(db, id, processes));

@@ -147,6 +147,7 @@ export class EventWriter {
   private eventsAdded = 0;
   /** Stored events that late records reached: derived again when the ingest ends. */
   private readonly regrown = new Set<number>();
+  private lateLinesKept = false;
   /** Parts of sessions found when the ingest ends (what events derived again show): merged in `writeSessions`. */
   private lateSessionParts: SessionRow[] = [];
   private recordsAdded = 0;
@@ -224,6 +225,14 @@ export class EventWriter {
    */
   get added(): { events: number; records: number; duplicates: number } {
     return { events: this.eventsAdded, records: this.recordsAdded, duplicates: this.duplicatesSkipped };
+  }
+
+  /**
+   * Whether the dataset got anything new: events, or lines of stored events (even those that only
+   * replace a line cut short, adding no record).
+   */
+  get grew(): boolean {
+    return this.eventsAdded > 0 || this.lateLinesKept;
   }
 
   /** Whether an event was skipped (its derived rows may have to be removed: `dropRowsOfSkippedEvents`). */
@@ -352,6 +361,7 @@ export class EventWriter {
     if (missing.length > 0) {
       this.insertExtra.run(existingId, tuple[EVENT_COLUMN.fileId], Buffer.from(missing.join("\n"), "latin1"));
       this.regrown.add(existingId);
+      this.lateLinesKept = true;
     }
     return missing.length;
   }
