@@ -35,10 +35,11 @@ export function readTrackerState(packed: Uint8Array): TrackerState | null {
     ) {
       return null;
     }
-    // Login records kept by a version that did not note their place in the log are let go.
-    const pendingLogins = state.pendingLogins.filter(
-      ([, login]) => typeof login.timeMs === "number" && typeof login.serial === "number",
-    );
+    // Login records kept by a version that did not note their time are let go; one that did not
+    // note their serial binds to a LOGIN in the same millisecond, as it did.
+    const pendingLogins = state.pendingLogins
+      .filter(([, login]) => typeof login.timeMs === "number")
+      .map(([key, login]): [string, LoginEvidence] => [key, { ...login, serial: login.serial ?? -1 }]);
     return { processes: state.processes, pendingLogins };
   } catch {
     return null;

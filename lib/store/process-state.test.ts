@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { deserialize } from "node:v8";
+import { deserialize, serialize } from "node:v8";
 import { describe, expect, it } from "vitest";
 import { ingest } from "../ingest/ingest";
 import { expandSources } from "../ingest/sources";
@@ -110,6 +110,31 @@ describe("the process state kept where a dataset's log ends", () => {
       const dataset = await ingestFiles(files.slice(-2), stored);
       expect(session(dataset), JSON.stringify(files)).toEqual(session(whole));
     }
+  });
+
+  it("keeps what a later copy shows of one whose line an earlier copy cut short, for the LOGIN after", async () => {
+    const whole = await ingestFiles([[other(1), pam], [login]]);
+    const early = write([other(1)]);
+    writeFileSync(early, `${other(1)}\n${pam.slice(0, pam.indexOf(" exe="))}`);
+    const dataset = (await ingest(expandSources([early]), { db: fresh.db })).dataset as number;
+    await ingestFiles([[other(1), pam]], dataset);
+    await ingestFiles([[login]], dataset);
+    expect(session(dataset)).toEqual(session(whole));
+  });
+
+  it("binds those kept by the version before the serial was noted", async () => {
+    const whole = await ingestFiles([[other(1), pam], [login]]);
+    const dataset = await ingestFiles([[other(1), pam]]);
+    const state = deserialize(loadProcessState(fresh.db, dataset)?.state ?? new Uint8Array()) as {
+      pendingLogins: [string, { serial?: number }][];
+    };
+    expect(state.pendingLogins).toHaveLength(1);
+    for (const [, login] of state.pendingLogins) delete login.serial;
+    fresh.db
+      .prepare(`UPDATE process_states SET state = ? WHERE dataset_id = ?`)
+      .run(serialize(state), dataset);
+    await ingestFiles([[login]], dataset);
+    expect(session(dataset)).toEqual(session(whole));
   });
 
   it("does not bind them to a LOGIN logged before them in the same millisecond", async () => {
