@@ -73,7 +73,7 @@ export interface LoginEvidence {
   hostname: string | null;
   terminal: string | null;
   rank: number;
-  /** The record's time and serial: its place in the log. */
+  /** The place in the log (time, serial) of the record, or of the latest of those merged. */
   timeMs: number;
   serial: number;
 }
@@ -304,6 +304,13 @@ export class SessionTracker {
 
   private remember(key: string, evidence: LoginEvidence): void {
     const before = this.pending.get(key);
+    // The latest record's place: the LOGIN that binds them must come after all of them.
+    const latest =
+      before === undefined ||
+      evidence.timeMs > before.timeMs ||
+      (evidence.timeMs === before.timeMs && evidence.serial > before.serial)
+        ? evidence
+        : before;
     // One login's records name one program; another program means the pid was reused.
     const merged: LoginEvidence =
       before === undefined || before.kind !== evidence.kind
@@ -315,8 +322,8 @@ export class SessionTracker {
             hostname: evidence.hostname ?? before.hostname,
             terminal: evidence.terminal ?? before.terminal,
             rank: Math.min(before.rank, evidence.rank),
-            timeMs: before.timeMs,
-            serial: before.serial,
+            timeMs: latest.timeMs,
+            serial: latest.serial,
           };
     this.pending.delete(key);
     this.pending.set(key, merged);

@@ -137,6 +137,19 @@ describe("the process state kept where a dataset's log ends", () => {
     expect(session(dataset)).toEqual(session(whole));
   });
 
+  it("does not bind the details of a record logged after the LOGIN, merged with one before it", async () => {
+    // bob's record is another login's (the pid reused); one ingest reads the LOGIN's line first.
+    const bob = pam.replace(at(10), at(14)).replace('acct="root"', 'acct="bob"');
+    // The two records merged cannot be told apart again: neither is bound, whichever was read first.
+    for (const records of [
+      [pam, bob],
+      [bob, pam],
+    ]) {
+      const dataset = await ingestFiles([[login], records]);
+      expect(session(dataset)).toEqual({ kind: "unknown", terminal: null, user_name: null });
+    }
+  });
+
   it("does not bind them to a LOGIN logged before them in the same millisecond", async () => {
     // The LOGIN came first (lower serial): the record after it is another login's, whatever the files.
     const late = pam.replace(at(10), at(12, 13));
