@@ -21,6 +21,11 @@ Exit status: 0 when every file went in, 1 when any was refused or the ingest fai
 `;
 
 function progressLine(p: IngestProgress): string {
+  if (p.linking) {
+    const { events, of } = p.linking;
+    const share = of > 0 ? ` (${Math.floor((100 * events) / of)}%)` : "";
+    return `\rlinking the processes again: ${events.toLocaleString("en-US")} of ${of.toLocaleString("en-US")} stored events${share}\x1b[K`;
+  }
   const of = p.bytesTotal
     ? ` of ${formatBytes(p.bytesTotal)} (${Math.floor((100 * p.bytesRead) / p.bytesTotal)}%)`
     : "";

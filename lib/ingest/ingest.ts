@@ -34,6 +34,11 @@ export interface IngestProgress {
   bytesTotal: number | null;
   lines: number;
   events: number;
+  /**
+   * The files are in; the processes are being linked again from the dataset's stored events (the
+   * files came before or between stored ones): events read of those to read. Null otherwise.
+   */
+  linking: { events: number; of: number } | null;
 }
 
 export interface IngestFileResult {
@@ -178,6 +183,7 @@ export async function ingest(
   let doneEvents = 0;
   let doneLines = 0;
   let lastProgress = 0;
+  let linking: IngestProgress["linking"] = null;
 
   const before = datasetId === null ? null : claimDataset(db, datasetId);
   if (datasetId !== null && before === null) {
@@ -218,6 +224,7 @@ export async function ingest(
       bytesTotal: bytesTotal === null ? null : Math.max(bytesTotal, bytesRead),
       lines: doneLines,
       events: doneEvents,
+      linking,
     });
   };
 
@@ -444,7 +451,15 @@ export async function ingest(
           // or events out of order beyond the reorder window.
           const { parts, pending } = bindPendingLogins(db, id, waitingLogins(db, id, processes));
           target.writer.addSessionParts(parts);
-          keepProcessState(db, id, rebuildProcesses(db, id, pending), false);
+          const rebuilt = rebuildProcesses(db, id, pending, (events, of) => {
+            linking = { events, of };
+            progress(
+              results.at(-1)?.path ?? "",
+              Math.max(results.length - 1, 0),
+              events === 0 || events === of,
+            );
+          });
+          keepProcessState(db, id, rebuilt, false);
         }
         target.writer.writeSessions(sessions);
         const previous = db

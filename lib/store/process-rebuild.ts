@@ -72,8 +72,17 @@ export function rebuildProcesses(
   db: Database.Database,
   datasetId: number,
   pendingLogins: TrackerState["pendingLogins"],
+  onRead: (events: number, of: number) => void = () => {},
 ): Pick<ProcessEnd, "state" | "end"> {
   const bound = { dataset: datasetId };
+  const of =
+    db
+      .prepare<{ dataset: number }, { n: number }>(
+        `SELECT count(*) AS n FROM events WHERE dataset_id = @dataset AND pid IS NOT NULL`,
+      )
+      .get(bound)?.n ?? 0;
+  let read = 0;
+  onRead(read, of);
   db.exec(`CREATE TEMP TABLE IF NOT EXISTS exec_details (event_id INTEGER PRIMARY KEY, argv TEXT, cwd TEXT)`);
   db.prepare(`DELETE FROM temp.exec_details`).run();
   db.prepare(`INSERT OR IGNORE INTO temp.exec_details (event_id, argv, cwd)
@@ -98,6 +107,8 @@ export function rebuildProcesses(
       for (const learnt of tracker.takePlaceholderPpids())
         setPpid.run(learnt.ppid, learnt.parentId, learnt.id);
     }
+    read += rows.length;
+    onRead(read, of);
     const last = rows.at(-1);
     if (last === undefined || rows.length < PAGE) break;
     after = { node: last.node, time: last.time_ms, serial: last.serial };

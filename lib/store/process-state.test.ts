@@ -39,6 +39,20 @@ describe("the process state kept where a dataset's log ends", () => {
     expect(kept(dataset)).toEqual({ end_ms: 1_700_000_005_000, end_serial: 5 });
   });
 
+  it("shows how far the processes are linked again after an older file", async () => {
+    const dataset = (await ingest(expandSources([log("p.log", [3, 4])]), { db: fresh.db })).dataset as number;
+    const linking: unknown[] = [];
+    await ingest(expandSources([log("q.log", [1, 2])]), {
+      db: fresh.db,
+      dataset,
+      onProgress: (p) => {
+        if (p.linking) linking.push(p.linking);
+      },
+    });
+    expect(linking[0]).toEqual({ events: 0, of: 4 });
+    expect(linking.at(-1)).toEqual({ events: 4, of: 4 });
+  });
+
   it("is rebuilt when it cannot be read (kept by another version)", async () => {
     const dataset = (await ingest(expandSources([log("g.log", [1, 2])]), { db: fresh.db })).dataset as number;
     fresh.db.prepare(`UPDATE process_states SET state = x'00ff'`).run();
