@@ -49,6 +49,8 @@ const STRENGTH_STEP = 10;
 const MAX_PENDING = 65_536;
 /** Of those, how many the state kept for a later file holds. */
 const PENDING_KEPT = 1024;
+/** Records kept of one login before its LOGIN (a login writes three or four). */
+const PENDING_PER_LOGIN = 8;
 /**
  * Sessions aggregated in memory at once. A host where cron opens a session a minute per
  * container has hundreds of thousands per GB of log; beyond this the least recently active half
@@ -73,7 +75,7 @@ export interface LoginEvidence {
   hostname: string | null;
   terminal: string | null;
   rank: number;
-  /** The place in the log (time, serial) of the record, or of the latest of those merged. */
+  /** The record's place in the log: time, then serial. */
   timeMs: number;
   serial: number;
 }
@@ -145,25 +147,25 @@ function offer<T>(current: Ranked<T> | null, value: T | null, score: number, ms:
 }
 
 /**
- * Login records waiting for a LOGIN, gathered from several logs: the latest per node and pid, in
- * time order, as many as a kept state holds.
+ * Login records waiting for a LOGIN, gathered from several logs: those a parse of them in log
+ * order would still hold (the latest login's per node and pid), as many as a kept state holds.
  */
 export function latestPendingLogins(entries: [string, LoginEvidence][]): [string, LoginEvidence][] {
-  const latest = new Map<string, LoginEvidence>();
-  for (const [key, evidence] of [...entries].sort(
-    ([, a], [, b]) => a.timeMs - b.timeMs || a.serial - b.serial,
-  )) {
-    latest.delete(key);
-    latest.set(key, evidence);
-  }
-  return Array.from(latest).slice(-PENDING_KEPT);
+  const tracker = new SessionTracker();
+  tracker.resumePendingLogins(
+    [...entries].sort(([, a], [, b]) => a.timeMs - b.timeMs || a.serial - b.serial),
+  );
+  return tracker.pendingLogins();
 }
 
 /** Per-(node, ses) aggregates; complete once the whole log has been added. */
 export class SessionTracker {
   private readonly sessions = new Map<string, SessionAgg>();
-  /** Evidence from PAM records that precede LOGIN (their ses is still unset), by node and pid. */
-  private readonly pending = new Map<string, LoginEvidence>();
+  /**
+   * Evidence from PAM records that precede LOGIN (their ses is still unset), by node and pid: one
+   * login's records, each with its own rank, so their order of arrival does not matter.
+   */
+  private readonly pending = new Map<string, LoginEvidence[]>();
   private setAside: SessionRow[] = [];
 
   constructor(private readonly maxOpen = MAX_OPEN_SESSIONS) {}
@@ -194,9 +196,8 @@ export class SessionTracker {
       session.loginPid = facts.pid;
       if (facts.pid !== null) {
         const key = `${node}\0${facts.pid}`;
-        const before = this.pending.get(key);
+        for (const before of this.pending.get(key) ?? []) this.apply(session, before, true);
         this.pending.delete(key);
-        if (before !== undefined) this.apply(session, before, true);
       }
     } else if (
       !session.auidFromLogin &&
@@ -227,7 +228,9 @@ export class SessionTracker {
    * failed logins (a brute force's thousands) never bind.
    */
   pendingLogins(): [string, LoginEvidence][] {
-    return Array.from(this.pending).slice(-PENDING_KEPT);
+    return Array.from(this.pending)
+      .slice(-PENDING_KEPT)
+      .flatMap(([key, records]) => records.map((evidence): [string, LoginEvidence] => [key, evidence]));
   }
 
   /**
@@ -241,7 +244,7 @@ export class SessionTracker {
   /** Goes on with the pending logins where the log fed next begins. */
   resumePendingLogins(entries: [string, LoginEvidence][]): void {
     this.pending.clear();
-    for (const [key, evidence] of entries) this.pending.set(key, evidence);
+    for (const [key, evidence] of entries) this.remember(key, evidence);
   }
 
   /** The sessions still in memory, in order of first appearance. */
@@ -304,29 +307,12 @@ export class SessionTracker {
 
   private remember(key: string, evidence: LoginEvidence): void {
     const before = this.pending.get(key);
-    // The latest record's place: the LOGIN that binds them must come after all of them.
-    const latest =
-      before === undefined ||
-      evidence.timeMs > before.timeMs ||
-      (evidence.timeMs === before.timeMs && evidence.serial > before.serial)
-        ? evidence
-        : before;
     // One login's records name one program; another program means the pid was reused.
-    const merged: LoginEvidence =
-      before === undefined || before.kind !== evidence.kind
-        ? evidence
-        : {
-            kind: evidence.kind,
-            acct: evidence.acct ?? before.acct,
-            addr: evidence.addr ?? before.addr,
-            hostname: evidence.hostname ?? before.hostname,
-            terminal: evidence.terminal ?? before.terminal,
-            rank: Math.min(before.rank, evidence.rank),
-            timeMs: latest.timeMs,
-            serial: latest.serial,
-          };
+    const records = before !== undefined && before[0]?.kind === evidence.kind ? before : [];
+    records.push(evidence);
+    if (records.length > PENDING_PER_LOGIN) records.shift();
     this.pending.delete(key);
-    this.pending.set(key, merged);
+    this.pending.set(key, records);
     if (this.pending.size > MAX_PENDING) {
       const oldest = this.pending.keys().next();
       if (!oldest.done) this.pending.delete(oldest.value);

@@ -151,16 +151,40 @@ describe("the process state kept where a dataset's log ends", () => {
     expect(session(dataset)).toEqual(session(whole));
   });
 
-  it("does not bind the details of a record logged after the LOGIN, merged with one before it", async () => {
+  it("binds only those logged before the LOGIN, not one of the same program logged after it", async () => {
     // bob's record is another login's (the pid reused); one ingest reads the LOGIN's line first.
     const bob = pam.replace(at(10), at(14)).replace('acct="root"', 'acct="bob"');
-    // The two records merged cannot be told apart again: neither is bound, whichever was read first.
+    const whole = await ingestFiles([[pam, login, bob]]);
+    expect(session(whole)).toEqual({ kind: "cron", terminal: "cron", user_name: "root" });
     for (const records of [
       [pam, bob],
       [bob, pam],
     ]) {
       const dataset = await ingestFiles([[login], records]);
-      expect(session(dataset)).toEqual({ kind: "unknown", terminal: null, user_name: null });
+      expect(session(dataset), JSON.stringify(records)).toEqual(session(whole));
+    }
+  });
+
+  it("takes each detail from the best of a login's records, whatever order they were read in", async () => {
+    // sshd's records before its LOGIN name the client differently; CRED_ACQ ranks above USER_AUTH.
+    const sshd = (type: string, s: number, addr: string) =>
+      `type=${type} ${at(s)} pid=600 uid=0 auid=4294967295 ses=4294967295 msg='op=PAM:x grantors=pam_unix acct="alice" exe="/usr/sbin/sshd" hostname=${addr} addr=${addr} terminal=ssh res=success'`;
+    const auth = sshd("USER_AUTH", 20, "192.0.2.1");
+    const cred = sshd("CRED_ACQ", 21, "192.0.2.2");
+    const opened = `type=LOGIN ${at(22)} pid=600 uid=0 old-auid=4294967295 auid=1000 tty=(none) old-ses=4294967295 ses=8 res=1`;
+    const client = (dataset: number) =>
+      fresh.db
+        .prepare<[number], { kind: string; addr: string | null }>(
+          `SELECT kind, addr FROM sessions WHERE dataset_id = ? AND ses = 8`,
+        )
+        .get(dataset);
+    const whole = await ingestFiles([[auth, cred, opened]]);
+    expect(client(whole)).toEqual({ kind: "sshd", addr: "192.0.2.2" });
+    for (const files of [
+      [[opened], [cred], [auth]],
+      [[cred], [auth], [opened]],
+    ]) {
+      expect(client(await ingestFiles(files)), JSON.stringify(files)).toEqual(client(whole));
     }
   });
 
