@@ -45,8 +45,12 @@ const TTY_TYPES: ReadonlySet<string> = new Set(["TTY", "USER_TTY"]);
 const UNNAMED_ID = /^unknown\(\d+\)$/;
 /** Ranks are below this; a source's strength is added in multiples of it. */
 const STRENGTH_STEP = 10;
-/** PAM records of logins not yet bound to a session, kept per pid; failed logins never bind. */
-const MAX_PENDING = 65_536;
+/**
+ * PAM records of logins not yet bound to a session, kept per pid: a login's LOGIN follows them
+ * within seconds. Failed logins never bind, nor do sudo's outside any session (a busy host's log
+ * has hundreds of thousands): the oldest go first.
+ */
+const MAX_PENDING = 16_384;
 /** Of those, how many the state kept for a later file holds. */
 const PENDING_KEPT = 1024;
 /** Records kept of one login before its LOGIN (a login writes three or four). */
@@ -166,6 +170,8 @@ export class SessionTracker {
    * login's records, each with its own rank, so their order of arrival does not matter.
    */
   private readonly pending = new Map<string, LoginEvidence[]>();
+  /** Records in `pending`, all logins together. */
+  private pendingCount = 0;
   private setAside: SessionRow[] = [];
 
   constructor(private readonly maxOpen = MAX_OPEN_SESSIONS) {}
@@ -197,7 +203,7 @@ export class SessionTracker {
       if (facts.pid !== null) {
         const key = `${node}\0${facts.pid}`;
         for (const before of this.pending.get(key) ?? []) this.apply(session, before, true);
-        this.pending.delete(key);
+        this.forget(key);
       }
     } else if (
       !session.auidFromLogin &&
@@ -244,6 +250,7 @@ export class SessionTracker {
   /** Goes on with the pending logins where the log fed next begins. */
   resumePendingLogins(entries: [string, LoginEvidence][]): void {
     this.pending.clear();
+    this.pendingCount = 0;
     for (const [key, evidence] of entries) this.remember(key, evidence);
   }
 
@@ -308,15 +315,27 @@ export class SessionTracker {
   private remember(key: string, evidence: LoginEvidence): void {
     const before = this.pending.get(key);
     // One login's records name one program; another program means the pid was reused.
-    const records = before !== undefined && before[0]?.kind === evidence.kind ? before : [];
+    const same = before !== undefined && before[0]?.kind === evidence.kind;
+    if (before !== undefined && !same) this.forget(key);
+    const records = same ? before : [];
     records.push(evidence);
-    if (records.length > PENDING_PER_LOGIN) records.shift();
+    this.pendingCount++;
+    if (records.length > PENDING_PER_LOGIN) {
+      records.shift();
+      this.pendingCount--;
+    }
     this.pending.delete(key);
     this.pending.set(key, records);
-    if (this.pending.size > MAX_PENDING) {
+    while (this.pendingCount > MAX_PENDING) {
       const oldest = this.pending.keys().next();
-      if (!oldest.done) this.pending.delete(oldest.value);
+      if (oldest.done) break;
+      this.forget(oldest.value);
     }
+  }
+
+  private forget(key: string): void {
+    this.pendingCount -= this.pending.get(key)?.length ?? 0;
+    this.pending.delete(key);
   }
 
   private session(node: string, ses: number, timeMs: number): SessionAgg {
