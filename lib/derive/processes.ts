@@ -1,3 +1,4 @@
+import { PidTable, type RowCodec } from "./pid-table";
 import type { PlaceholderPpid, ProcessFacts, ProcessInput, ProcessRow } from "./types";
 
 export const EXEC_SYSCALLS: ReadonlySet<string> = new Set(["execve", "execveat"]);
@@ -52,8 +53,8 @@ interface Lineage {
 }
 
 interface NodeState {
-  entries: Map<number, Entry>;
-  lineage: Map<number, Lineage>;
+  entries: PidTable<Entry>;
+  lineage: PidTable<Lineage>;
 }
 
 /**
@@ -62,31 +63,50 @@ interface NodeState {
  */
 export type ProcessTrackerState = { node: string; entries: Float64Array; lineage: Float64Array }[];
 
-/** Numbers per pid in ProcessTrackerState: the pid, then an Entry's or a Lineage's fields. */
-const ENTRY_WIDTH = 7;
-const LINEAGE_WIDTH = 6;
 const num = (value: number | null) => (value === null ? Number.NaN : value);
 const orNull = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? null : value);
 
-function packEntries(entries: Map<number, Entry>): Float64Array {
-  const out = new Float64Array(entries.size * ENTRY_WIDTH);
-  let i = 0;
-  for (const [pid, e] of entries) {
-    out.set([pid, e.id, num(e.ppid), num(e.linkedPpid), num(e.parentId), e.lastMs, e.placeholder ? 1 : 0], i);
-    i += ENTRY_WIDTH;
-  }
-  return out;
-}
+/** An Entry as numbers; ProcessTrackerState keeps them in this order after the pid. */
+const ENTRY_CODEC: RowCodec<Entry> = {
+  width: 6,
+  write(e, data, at) {
+    data[at] = e.id;
+    data[at + 1] = num(e.ppid);
+    data[at + 2] = num(e.linkedPpid);
+    data[at + 3] = num(e.parentId);
+    data[at + 4] = e.lastMs;
+    data[at + 5] = e.placeholder ? 1 : 0;
+  },
+  read: (data, at) => ({
+    id: data[at] ?? 0,
+    ppid: orNull(data[at + 1]),
+    linkedPpid: orNull(data[at + 2]),
+    parentId: orNull(data[at + 3]),
+    lastMs: data[at + 4] ?? 0,
+    placeholder: data[at + 5] === 1,
+  }),
+};
 
-function packLineage(lineage: Map<number, Lineage>): Float64Array {
-  const out = new Float64Array(lineage.size * LINEAGE_WIDTH);
-  let i = 0;
-  for (const [pid, l] of lineage) {
-    out.set([pid, l.parent, l.fromFork ? 1 : 0, num(l.ses), num(l.auid), l.timeMs], i);
-    i += LINEAGE_WIDTH;
-  }
-  return out;
-}
+const LINEAGE_CODEC: RowCodec<Lineage> = {
+  width: 5,
+  write(l, data, at) {
+    data[at] = l.parent;
+    data[at + 1] = l.fromFork ? 1 : 0;
+    data[at + 2] = num(l.ses);
+    data[at + 3] = num(l.auid);
+    data[at + 4] = l.timeMs;
+  },
+  read: (data, at) => ({
+    parent: data[at] ?? 0,
+    fromFork: data[at + 1] === 1,
+    ses: orNull(data[at + 2]),
+    auid: orNull(data[at + 3]),
+    timeMs: data[at + 4] ?? 0,
+  }),
+};
+
+/** Numbers per pid in ProcessTrackerState's entries: the pid, then an Entry's. */
+const ENTRY_WIDTH = ENTRY_CODEC.width + 1;
 
 /** The process rows a state refers to. */
 export function stateRowIds(state: ProcessTrackerState): number[] {
@@ -122,34 +142,6 @@ export function replaceStateRows(
     }
     return { node, entries: Float64Array.from(kept), lineage };
   });
-}
-
-function unpackEntries(packed: Float64Array): Map<number, Entry> {
-  const entries = new Map<number, Entry>();
-  for (let i = 0; i + ENTRY_WIDTH <= packed.length; i += ENTRY_WIDTH) {
-    const [pid = 0, id = 0, ppid, linkedPpid, parentId, lastMs = 0, placeholder] = packed.subarray(
-      i,
-      i + ENTRY_WIDTH,
-    );
-    entries.set(pid, {
-      id,
-      ppid: orNull(ppid),
-      linkedPpid: orNull(linkedPpid),
-      parentId: orNull(parentId),
-      lastMs,
-      placeholder: placeholder === 1,
-    });
-  }
-  return entries;
-}
-
-function unpackLineage(packed: Float64Array): Map<number, Lineage> {
-  const lineage = new Map<number, Lineage>();
-  for (let i = 0; i + LINEAGE_WIDTH <= packed.length; i += LINEAGE_WIDTH) {
-    const [pid = 0, parent = 0, fromFork, ses, auid, timeMs = 0] = packed.subarray(i, i + LINEAGE_WIDTH);
-    lineage.set(pid, { parent, fromFork: fromFork === 1, ses: orNull(ses), auid: orNull(auid), timeMs });
-  }
-  return lineage;
 }
 
 /**
@@ -199,8 +191,8 @@ export class ProcessTracker {
   snapshot(): ProcessTrackerState {
     return [...this.nodes].map(([node, state]) => ({
       node,
-      entries: packEntries(state.entries),
-      lineage: packLineage(state.lineage),
+      entries: state.entries.pack(),
+      lineage: state.lineage.pack(),
     }));
   }
 
@@ -211,7 +203,10 @@ export class ProcessTracker {
   resume(snapshot: ProcessTrackerState): void {
     this.nodes.clear();
     for (const { node, entries, lineage } of snapshot) {
-      this.nodes.set(node, { entries: unpackEntries(entries), lineage: unpackLineage(lineage) });
+      this.nodes.set(node, {
+        entries: PidTable.unpack(ENTRY_CODEC, entries),
+        lineage: PidTable.unpack(LINEAGE_CODEC, lineage),
+      });
     }
   }
 
@@ -230,8 +225,8 @@ export class ProcessTracker {
     const times = new Float64Array(this.tracked);
     let i = 0;
     for (const state of this.nodes.values()) {
-      for (const entry of state.entries.values()) times[i++] = entry.lastMs;
-      for (const lineage of state.lineage.values()) times[i++] = lineage.timeMs;
+      for (const [, entry] of state.entries) times[i++] = entry.lastMs;
+      for (const [, lineage] of state.lineage) times[i++] = lineage.timeMs;
     }
     times.sort();
     const keep = this.maxTracked >> 1;
@@ -253,10 +248,10 @@ export class ProcessTracker {
     }
     // Ties at the cutoff (a log whose clock barely moves): the earliest inserted go too.
     for (const state of this.nodes.values()) {
-      for (const map of [state.entries, state.lineage]) {
-        for (const pid of map.keys()) {
+      for (const table of [state.entries, state.lineage] as PidTable<unknown>[]) {
+        for (const [pid] of table) {
           if (left <= keep) return;
-          map.delete(pid);
+          table.delete(pid);
           left--;
         }
       }
@@ -266,7 +261,7 @@ export class ProcessTracker {
   private state(node: string): NodeState {
     let state = this.nodes.get(node);
     if (state === undefined) {
-      state = { entries: new Map(), lineage: new Map() };
+      state = { entries: new PidTable(ENTRY_CODEC), lineage: new PidTable(LINEAGE_CODEC) };
       this.nodes.set(node, state);
     }
     return state;
@@ -289,11 +284,14 @@ export class ProcessTracker {
         // Learnt the placeholder's parent: later execs of the pid can chain from it. Unless init's
         // (an orphan's: its parent is still unknown), the row gets it, under that pid's current
         // process if older than it (a newer one may descend from it).
-        entry.ppid = entry.linkedPpid = parent;
+        state.entries.set(pid, { ...entry, ppid: parent, linkedPpid: parent });
         if (parent !== INIT_PID) {
-          const parentId = this.current(state, parent, timeMs);
-          if (parentId !== null && parentId < entry.id) entry.parentId = parentId;
-          this.learnt.push({ id: entry.id, ppid: parent, parentId: entry.parentId });
+          const current = this.current(state, parent, timeMs);
+          const parentId = current !== null && current < entry.id ? current : entry.parentId;
+          if (parentId !== entry.parentId) {
+            state.entries.set(pid, { ...entry, ppid: parent, linkedPpid: parent, parentId });
+          }
+          this.learnt.push({ id: entry.id, ppid: parent, parentId });
         }
         return;
       }
@@ -404,7 +402,7 @@ export class ProcessTracker {
   private current(state: NodeState, pid: number, timeMs: number): number | null {
     const entry = state.entries.get(pid);
     if (entry === undefined || supersedes(state.lineage.get(pid), entry)) return null;
-    entry.lastMs = Math.max(entry.lastMs, timeMs);
+    if (timeMs > entry.lastMs) state.entries.set(pid, { ...entry, lastMs: timeMs });
     return entry.id;
   }
 }
