@@ -15,6 +15,9 @@ export const SERVER_HEAP_FLAGS = [...HEAP_FLAGS, "--max-semi-space-size=4"];
 /**
  * glibc keeps a malloc arena per thread; two are enough and return memory sooner: ~20 MB less for
  * the server, and for a 1 GB ingest (peak RSS 371–377 MB, 388–402 MB without).
- * bin/auditscope sets it for the CLI's own node process.
+ * A fixed mmap threshold: glibc otherwise raises it after the first large free, and the next large
+ * buffers (the process state an ingest keeps at its end: 8 MB at 500 MB, copied by SQLite) then
+ * stay in the heap after they are freed (+15 MB at the end of an ingest).
+ * bin/auditscope sets the same for the CLI's own node process.
  */
-export const MALLOC_ENV = { MALLOC_ARENA_MAX: "2" };
+export const MALLOC_ENV = { MALLOC_ARENA_MAX: "2", MALLOC_MMAP_THRESHOLD_: "1048576" };
