@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { staleBuildReason } from "../../lib/cli/build-freshness";
-import { MALLOC_ENV, SERVER_HEAP_FLAGS } from "../../lib/cli/node-flags";
+import { SERVER_HEAP_FLAGS, SERVER_MALLOC_ENV } from "../../lib/cli/node-flags";
 import { parseOptions, parsePort } from "../../lib/cli/parse-options";
 import { loadDemoIfEmpty } from "../../lib/ingest/demo";
 import { warmReportCache } from "../../lib/reports";
@@ -65,7 +65,8 @@ export async function serveCommand(args: string[]): Promise<number> {
     [...SERVER_HEAP_FLAGS, nextBin, "start", "--port", String(port), "--hostname", host],
     {
       cwd: root,
-      env: { ...MALLOC_ENV, ...env },
+      // Over the CLI's own settings, which bin/auditscope put in this process's environment.
+      env: { ...env, ...SERVER_MALLOC_ENV },
       stdio: ["ignore", "inherit", "inherit"],
     },
   );
