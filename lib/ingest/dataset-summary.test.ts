@@ -351,6 +351,44 @@ describe("rows derived from events, with overlapping or rotated files", () => {
   });
 });
 
+describe("counts kept at ingest, for names a log may give anything", () => {
+  // Ten minutes apart: the overview counts them at ingest (bars of a short log are counted from the tables).
+  const logOf = (name: string, node: string, exe: string, key: string, from: number, count: number) => {
+    const file = path.join(dir, name);
+    const lines: string[] = [];
+    for (let i = from; i < from + count; i++) {
+      lines.push(
+        `node=${node} type=SYSCALL msg=audit(${1_700_000_000 + i * 600}.000:${i}): arch=c000003e syscall=2 success=no exit=-13 pid=1 uid=0 auid=1000 ses=1 comm="x" exe="${exe}" key="${key}"\n`,
+      );
+    }
+    writeFileSync(file, lines.join(""), "latin1");
+    return file;
+  };
+
+  it("counts hosts, programs and keys named like an object's own properties in files added later", async () => {
+    const result = await ingest(expandSources([logOf("plain.log", "h1", "/bin/x", "k", 1, 2)]), {
+      db: store.db,
+    });
+    const dataset = result.dataset as number;
+    // Names every object inherits, first seen in the second file.
+    await ingest(expandSources([logOf("proto.log", "__proto__", "constructor", "toString", 3, 3)]), {
+      db: store.db,
+      dataset,
+    });
+    await ingest(expandSources([logOf("ctor.log", "constructor", "valueOf", "__proto__", 6, 1)]), {
+      db: store.db,
+      dataset,
+    });
+    const { fromCounts, fromTables } = overviews(dataset);
+    expect(fromCounts.hosts).toEqual([
+      { value: "__proto__", count: 3 },
+      { value: "h1", count: 2 },
+      { value: "constructor", count: 1 },
+    ]);
+    expect(fromCounts).toEqual(fromTables);
+  });
+});
+
 describe("counts kept at ingest, for a log spread over months", () => {
   const userCommand = (timeMs: number, serial: number) =>
     `type=USER_CMD msg=audit(${(timeMs / 1000).toFixed(3)}:${serial}): pid=1 uid=0 auid=1000 ses=1 msg='cwd="/" cmd=6C73 exe="/usr/bin/sudo" terminal=pts/0 res=${serial % 7 === 0 ? "failed" : "success"}'\n`;

@@ -136,13 +136,14 @@ export class SummaryCounter {
 }
 
 function mergeCounts(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
-  const out: Record<string, number> = { ...a };
+  // Through a Map: the keys are the log's (a node may be named `__proto__`), and assigning them to an object would lose them.
+  const out = new Map(Object.entries(a));
   for (const [key, value] of Object.entries(b)) {
-    const count = (out[key] ?? 0) + value;
-    if (count === 0) delete out[key];
-    else out[key] = count;
+    const count = (out.get(key) ?? 0) + value;
+    if (count === 0) out.delete(key);
+    else out.set(key, count);
   }
-  return out;
+  return Object.fromEntries(out);
 }
 
 /** Adds a new ingest's summary to the one a dataset already had. */
