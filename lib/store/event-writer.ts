@@ -166,10 +166,12 @@ export class EventWriter {
   ) {
     this.bound = { dataset: datasetId };
     this.insertEvent =
-      db.prepare(`INSERT OR IGNORE INTO events (id, dataset_id, file_id, line, node, time_ms, serial,
+      // Only an event the dataset already has is skipped: any other failed constraint is an error, not a duplicate.
+      db.prepare(`INSERT INTO events (id, dataset_id, file_id, line, node, time_ms, serial,
       types, record_count, syscall, arch, success, exit, pid, ppid, auid, uid, euid, gid, ses, tty, comm, exe, keys, actor,
       action, object, result, raw_block_id, raw_offset, raw_length)
-      VALUES (?, @dataset, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      VALUES (?, @dataset, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (dataset_id, node, time_ms, serial) DO NOTHING`);
     this.insertBlock = db.prepare(`INSERT INTO raw_blocks (id, dataset_id, data) VALUES (?, @dataset, ?)`);
     this.insertSearch = db.prepare(`INSERT INTO events_fts (rowid, text) VALUES (?, ?)`);
     this.findEvent = db.prepare(
