@@ -15,9 +15,8 @@ port.on("message", (message: ReadMessage) => {
   try {
     side.handle(message, (reply) => port.postMessage(reply, transferables(reply)));
   } catch (error) {
-    port.postMessage({
-      kind: "error",
-      message: error instanceof Error ? (error.stack ?? error.message) : String(error),
-    });
+    // The dataset's error is shown on its page: one line; the stack is for the log.
+    console.error(error);
+    port.postMessage({ kind: "error", message: error instanceof Error ? error.message : String(error) });
   }
 });
