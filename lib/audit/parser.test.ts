@@ -216,6 +216,32 @@ describe("AuditParser edge cases", () => {
 });
 
 describe("splitGluedRecords", () => {
+  it("keeps a glued record's node= with it, whatever joined it (space, tab, CR)", () => {
+    const records = [
+      "node=h1 type=SYSCALL msg=audit(1700000000.000:1): arch=c000003e syscall=59 success=yes exit=0 pid=1",
+      "node=h1 type=PROCTITLE msg=audit(1700000000.000:1): proctitle=6C73",
+    ];
+    for (const joint of [" ", "\t", "\r", "  "]) {
+      expect(splitGluedRecords(records.join(joint))).toEqual([
+        joint === "  " ? `${records[0]} ` : records[0],
+        records[1],
+      ]);
+      const { events } = parseBuffer(Buffer.from(`${records.join(joint)}\n`));
+      expect(events.map((e) => [e.node, e.records.map((r) => r.type)])).toEqual([
+        ["h1", ["SYSCALL", "PROCTITLE"]],
+      ]);
+    }
+  });
+
+  it("does not take a record's start inside a quoted value for a record (a user-space message's text)", () => {
+    // Any program with CAP_AUDIT_WRITE chooses msg='…': here one that forges a failed login.
+    const forged =
+      'type=USER msg=audit(1700000000.000:5): pid=1 uid=0 auid=1000 ses=1 msg=\'text x type=USER_LOGIN msg=audit(1577836800.000:9): pid=2 uid=0 auid=1000 ses=2 msg="op=login acct=root res=failed"\' exe="/bin/x" key="a type=SYSCALL msg=audit(1.000:1): x"';
+    expect(splitGluedRecords(forged)).toEqual([forged]);
+    const { events } = parseBuffer(Buffer.from(`${forged}\n`));
+    expect(events.map((e) => [e.serial, e.records.length])).toEqual([[5, 1]]);
+  });
+
   it("keeps a prefix with the first record and splits the rest (selinux/audit2allow/test.log line 29)", () => {
     const line =
       "host=dhcppc2 type=AVC msg=audit(1216729188.853:241): avc:  denied  { read } for pid=14066 type=SYSCALL msg=audit(1216729188.853:241): arch=c000003e syscall=2";

@@ -35,7 +35,14 @@ export interface ParseStats {
 
 const EXCERPT_CHARS = 300;
 const STAMP_MARK = " msg=audit(";
-const GLUED_RECORD = / (?=(?:node=\S+ )?type=[A-Za-z0-9_]+ msg=audit\()/g;
+/** A record's start, after the space, tab or CR that glued it on: `node=` is part of it. */
+const RECORD_START = /(?:node=\S+ )?type=[A-Za-z0-9_]+ msg=audit\(/y;
+const SPACE = 0x20;
+const TAB = 0x09;
+const CR = 0x0d;
+const EQUALS = 0x3d;
+const SQUOTE = 0x27;
+const DQUOTE = 0x22;
 
 /** Whether the line may hold more than one record: it has more than one stamp. */
 function hasGluedRecords(text: string): boolean {
@@ -45,18 +52,31 @@ function hasGluedRecords(text: string): boolean {
 
 /**
  * Records glued onto one line (a lost newline, or tools that join an event's records) are split
- * apart again. Log values cannot contain the separator: auditd hex-encodes any value with spaces.
+ * apart again. Log values cannot hold the separator unquoted (auditd hex-encodes any value with
+ * spaces), but a quoted one can: a user-space message (`msg='…'`) is text its sender chose, so a
+ * record's start inside quotes is the sender's words, not a record (aureport splits nothing).
  */
 export function splitGluedRecords(text: string): string[] {
   if (!hasGluedRecords(text)) return [text];
-  const first = text.indexOf(STAMP_MARK);
   const parts: string[] = [];
   let start = 0;
+  let quote = 0;
   // Only after the first record's stamp: whatever precedes it (node=, syslog header) belongs to it.
-  GLUED_RECORD.lastIndex = first + STAMP_MARK.length;
-  for (let m = GLUED_RECORD.exec(text); m !== null; m = GLUED_RECORD.exec(text)) {
-    parts.push(text.slice(start, m.index));
-    start = m.index + 1;
+  for (let i = text.indexOf(STAMP_MARK) + STAMP_MARK.length; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (quote !== 0) {
+      if (c === quote) quote = 0;
+    } else if ((c === SQUOTE || c === DQUOTE) && text.charCodeAt(i - 1) === EQUALS) {
+      quote = c;
+    } else if (c === SPACE || c === TAB || c === CR) {
+      RECORD_START.lastIndex = i + 1;
+      if (RECORD_START.test(text)) {
+        parts.push(text.slice(start, i));
+        start = i + 1;
+        // On past the record's start: the space after its `node=` glues nothing.
+        i = RECORD_START.lastIndex - 1;
+      }
+    }
   }
   parts.push(text.slice(start));
   return parts;
