@@ -97,6 +97,22 @@ describe("expandSources", () => {
     expect(await contentOf(source)).toBe(line);
   });
 
+  it("reads gzip whose first chunk is one byte (a pipe or an upload can hand it over so)", async () => {
+    const gz = gzipSync(line);
+    async function* trickle() {
+      yield gz.subarray(0, 1);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      yield gz.subarray(1);
+    }
+    const [source] = expandSources(["-"], Readable.from(trickle(), { objectMode: false }));
+    expect(await contentOf(source)).toBe(line);
+  });
+
+  it("reads a one-byte input as it is", async () => {
+    const [source] = expandSources(["-"], Readable.from([Buffer.from("x")]));
+    expect(await contentOf(source)).toBe("x");
+  });
+
   it("names a path it cannot read, in words, in its place, and goes on with the others", () => {
     const missing = path.join(dir, "nothere.log");
     const underFile = path.join(dir, "not-a-dir.log", "x.log");

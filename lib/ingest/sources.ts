@@ -71,14 +71,12 @@ export function decompressIfGzip(input: Readable, onCorrupt?: (error: Error) => 
   let decided = false;
   const onError = (error: Error) => out.destroy(error);
   input.on("error", onError);
-  input.once("readable", function decide() {
-    if (decided) return;
-    const head: Buffer | null = input.read(2) ?? input.read();
+  const decide = () => {
+    // Null until two bytes came or the input ended: a pipe or an upload may hand over one first.
+    const head: Buffer | null = input.read(2);
+    if (head === null) return;
     decided = true;
-    if (head === null) {
-      out.end();
-      return;
-    }
+    input.off("readable", decide);
     input.unshift(head);
     if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
       // A log copied while it was written, or a damaged disk: keep what was decoded.
@@ -92,6 +90,10 @@ export function decompressIfGzip(input: Readable, onCorrupt?: (error: Error) => 
     } else {
       input.pipe(out);
     }
+  };
+  input.on("readable", decide);
+  input.once("end", () => {
+    if (!decided) out.end();
   });
   out.on("close", () => input.destroy());
   return out;
