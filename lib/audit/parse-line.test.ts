@@ -92,6 +92,20 @@ describe("parseLine: formats", () => {
   });
 });
 
+describe("parseLine: bytes before the record", () => {
+  const body = "type=USER msg=audit(1700000000.000:1): pid=1 uid=0 msg='op=x res=success'";
+
+  it("reads a record after UTF-8's byte order mark, with its node, as a raw record", () => {
+    expect(record(`\xef\xbb\xbfnode=h1 ${body}`)).toMatchObject({ type: "USER", node: "h1", format: "raw" });
+    expect(record(`\xef\xbb\xbf${body}`)).toMatchObject({ type: "USER", node: null, format: "raw" });
+  });
+
+  it("reads a record, and its node, after the NULs of a block a crash zeroed", () => {
+    expect(record(`\0\0\0node=h1 ${body}`)).toMatchObject({ type: "USER", node: "h1", serial: 1 });
+    expect(record(`\0\0${body}`)).toMatchObject({ type: "USER", node: null, serial: 1 });
+  });
+});
+
 describe("parseLine: what is not a record", () => {
   it("skips blank, comment, separator and time-> lines", () => {
     for (const line of ["", "   ", "# comment", "----", "time->Sat Feb  1 04:39:34 2023"]) {

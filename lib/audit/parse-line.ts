@@ -20,26 +20,30 @@ function malformed(code: MalformedCode, message: string): LineResult {
   return { kind: "malformed", code, message };
 }
 
+/** UTF-8's byte order mark, as latin1: an editor may have put it before a file's first record. */
+const BOM = "\xef\xbb\xbf";
+
 /** Where the `type=` of the record starts, and the `node=` before it, in any framing. */
 function locateRecord(text: string): { typeAt: number; node: string | null; prefixed: boolean } | null {
-  if (text.startsWith("type=")) return { typeAt: 0, node: null, prefixed: false };
-  if (text.startsWith("node=")) {
-    const space = text.indexOf(" ");
-    if (space > 5 && text.startsWith("type=", space + 1)) {
-      return { typeAt: space + 1, node: text.slice(5, space), prefixed: false };
+  const from = text.startsWith(BOM) ? BOM.length : 0;
+  if (text.startsWith("type=", from)) return { typeAt: from, node: null, prefixed: false };
+  if (text.startsWith("node=", from)) {
+    const space = text.indexOf(" ", from);
+    if (space > from + 5 && text.startsWith("type=", space + 1)) {
+      return { typeAt: space + 1, node: text.slice(from + 5, space), prefixed: false };
     }
   }
   // Wrapped (syslog, journal, dmesg, grep output): the record starts at a `type=` that follows
-  // a space or a colon, possibly after its own `node=`.
+  // a space, a colon or a NUL (a block a crash zeroed), possibly after its own `node=`.
   let at = text.indexOf("type=");
   while (at > 0) {
     const before = text.charCodeAt(at - 1);
-    if (before === 0x20 || before === 0x3a) break;
+    if (before === 0x20 || before === 0x3a || before === 0) break;
     at = text.indexOf("type=", at + 1);
   }
   if (at <= 0) return null;
   const prefix = text.slice(0, at);
-  const nodeMatch = /(?:^|[\s:])node=(\S+) $/.exec(prefix);
+  const nodeMatch = /(?:^|[\s:\0])node=(\S+) $/.exec(prefix);
   return { typeAt: at, node: nodeMatch?.[1] ?? null, prefixed: true };
 }
 
