@@ -125,6 +125,11 @@ describe("parseLine: what is not a record", () => {
       ["type=SYSCALL msg=audit(9000000000000.000:4): x=1", "bad-timestamp"],
       ["type=SYSCALL msg=audit(1600000000.000:9007199254740993): x=1", "bad-timestamp"],
       ["type=SYSCALL msg=audit(1600000000.000:18446744073709551617): x=1", "bad-timestamp"],
+      // ausearch -i stamps of no date or time: not rolled over into another one.
+      ["type=SYSCALL msg=audit(13/45/2023 99:99:99.000:5) : x=1", "bad-timestamp"],
+      ["type=SYSCALL msg=audit(00/00/00 00:00:00.000:5) : x=1", "bad-timestamp"],
+      ["type=SYSCALL msg=audit(02/30/2024 10:00:00.000:5) : x=1", "bad-timestamp"],
+      ["type=SYSCALL msg=audit(02/28/2024 24:00:00.000:5) : x=1", "bad-timestamp"],
     ];
     for (const [line, code] of cases) {
       const result = parseLine(line, 7, 99, 100);

@@ -100,8 +100,17 @@ class StampReader {
       (yearText as number) < 100
         ? 2000 + (yearText as number) - ((yearText as number) >= 70 ? 100 : 0)
         : (yearText as number);
-    const sec = Date.UTC(year, (month as number) - 1, day, hour, minute, second) / 1000;
-    if (!Number.isFinite(sec)) return false;
+    const date = new Date(Date.UTC(year, (month as number) - 1, day, hour, minute, second));
+    // Date.UTC rolls 13/45 99:99:99 over into another date: a stamp that names none is no stamp.
+    const exact =
+      date.getUTCFullYear() === year &&
+      date.getUTCMonth() === (month as number) - 1 &&
+      date.getUTCDate() === day &&
+      date.getUTCHours() === hour &&
+      date.getUTCMinutes() === minute &&
+      date.getUTCSeconds() === second;
+    if (!exact) return false;
+    const sec = date.getTime() / 1000;
     this.sec = sec;
     this.ms = millis as number;
     this.serial = serial as number;
