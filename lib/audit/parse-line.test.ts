@@ -101,8 +101,8 @@ describe("parseLine: bytes before the record", () => {
   });
 
   it("reads a record, and its node, after the NULs of a block a crash zeroed", () => {
-    expect(record(`\0\0\0node=h1 ${body}`)).toMatchObject({ type: "USER", node: "h1", serial: 1 });
-    expect(record(`\0\0${body}`)).toMatchObject({ type: "USER", node: null, serial: 1 });
+    expect(record(`\0\0\0node=h1 ${body}`)).toMatchObject({ type: "USER", node: "h1", format: "raw" });
+    expect(record(`\0\0${body}`)).toMatchObject({ type: "USER", node: null, format: "raw" });
   });
 });
 

@@ -23,9 +23,16 @@ function malformed(code: MalformedCode, message: string): LineResult {
 /** UTF-8's byte order mark, as latin1: an editor may have put it before a file's first record. */
 const BOM = "\xef\xbb\xbf";
 
+/** Where a line's record may start: past a byte order mark, or the NULs of a block a crash zeroed. */
+function recordFrom(text: string): number {
+  let from = text.startsWith(BOM) ? BOM.length : 0;
+  while (text.charCodeAt(from) === 0) from++;
+  return from;
+}
+
 /** Where the `type=` of the record starts, and the `node=` before it, in any framing. */
 function locateRecord(text: string): { typeAt: number; node: string | null; prefixed: boolean } | null {
-  const from = text.startsWith(BOM) ? BOM.length : 0;
+  const from = recordFrom(text);
   if (text.startsWith("type=", from)) return { typeAt: from, node: null, prefixed: false };
   if (text.startsWith("node=", from)) {
     const space = text.indexOf(" ", from);
@@ -34,16 +41,16 @@ function locateRecord(text: string): { typeAt: number; node: string | null; pref
     }
   }
   // Wrapped (syslog, journal, dmesg, grep output): the record starts at a `type=` that follows
-  // a space, a colon or a NUL (a block a crash zeroed), possibly after its own `node=`.
+  // a space or a colon, possibly after its own `node=`.
   let at = text.indexOf("type=");
   while (at > 0) {
     const before = text.charCodeAt(at - 1);
-    if (before === 0x20 || before === 0x3a || before === 0) break;
+    if (before === 0x20 || before === 0x3a) break;
     at = text.indexOf("type=", at + 1);
   }
   if (at <= 0) return null;
   const prefix = text.slice(0, at);
-  const nodeMatch = /(?:^|[\s:\0])node=(\S+) $/.exec(prefix);
+  const nodeMatch = /(?:^|[\s:])node=(\S+) $/.exec(prefix);
   return { typeAt: at, node: nodeMatch?.[1] ?? null, prefixed: true };
 }
 

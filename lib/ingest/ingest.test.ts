@@ -266,7 +266,8 @@ describe.skipIf(!corpusAvailable)("ingest into a real database", () => {
   });
 
   it("reads a gzipped log that starts with a zeroed block longer than gzip's first chunk", async () => {
-    // 40 KB of NULs, then the records: gunzip hands them over 16 KB at a time.
+    // 40 KB of NULs, then the records: gunzip hands them over 16 KB at a time. The first record
+    // is read past the NULs, as a record after a crash's zeroed block is.
     const zeroed = path.join(dir, "zeroed.log.gz");
     writeFileSync(
       zeroed,
@@ -274,7 +275,7 @@ describe.skipIf(!corpusAvailable)("ingest into a real database", () => {
     );
     const result = await ingest(expandSources([zeroed]), { db });
     expect(result.files[0]?.refused).toBeNull();
-    expect(result).toMatchObject({ status: "ready", events: 7, malformed: 1 });
+    expect(result).toMatchObject({ status: "ready", events: 7, malformed: 0 });
   });
 
   it("names the compression of a file compressed otherwise than with gzip", async () => {
