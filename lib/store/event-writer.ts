@@ -353,8 +353,13 @@ export class EventWriter {
     const stored = this.raw.parts(existingId);
     // An overlapping file's copy of the event, byte for byte: nothing to add, nothing to split.
     if (stored?.own.equals(incoming)) return 0;
+    // Lines stored from this piece's own file are other lines of it (a file is read once): two
+    // records alike in one event (AVC_PATH) are both kept. Another file's may be a copy of these.
+    const file = tuple[EVENT_COLUMN.fileId];
     const known = new Set(
-      stored ? stored.pieces.flatMap((lines) => lines.toString("latin1").split("\n")) : [],
+      (stored?.pieces ?? [])
+        .filter((piece) => piece.fileId !== file)
+        .flatMap(({ lines }) => lines.toString("latin1").split("\n")),
     );
     const missing = incoming
       .toString("latin1")

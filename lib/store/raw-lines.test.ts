@@ -55,3 +55,24 @@ describe("an event's lines split between files added in any order", () => {
     }
   });
 });
+
+describe("an event's identical records that came apart in one file", () => {
+  it("keeps both, as lines of the file, when the second came after the event was complete", async () => {
+    // Two AVC_PATH alike (one decision naming the same path twice), the second minutes later.
+    const avc = `type=AVC ${stamp(0, 1)} avc:  denied  { read } for  pid=1 comm="a" name="x" tclass=file`;
+    const path1 = `type=AVC_PATH ${stamp(0, 1)}  path="/x"`;
+    const between = Array.from({ length: 40 }, (_, i) => other(100 + i, 10 + i));
+    const file = path.join(dir, "apart.log");
+    writeFileSync(file, `${[avc, path1, ...between, path1].join("\n")}\n`);
+    const db = openDatabase(path.join(dir, "apart.db"));
+    const dataset = (await ingest(expandSources([file]), { db })).dataset as number;
+    const event = db
+      .prepare<[number], { id: number; record_count: number }>(
+        `SELECT id, record_count FROM events WHERE dataset_id = ? AND serial = 1`,
+      )
+      .get(dataset);
+    expect(readEventRaw(db, event?.id ?? 0)?.toString("latin1")).toBe([avc, path1, path1].join("\n"));
+    expect(event?.record_count).toBe(3);
+    db.close();
+  });
+});

@@ -8,13 +8,20 @@ import type Database from "better-sqlite3";
  */
 export interface EventRawParts {
   own: Buffer;
-  pieces: Buffer[];
+  pieces: RawPiece[];
+}
+
+export interface RawPiece {
+  lines: Buffer;
+  /** The source file it came from (null for rows older than file ids). */
+  fileId: number | null;
 }
 
 const NEWLINE = Buffer.from("\n");
 
-/** The times a source file's events span (null while unknown). */
+/** The file a piece came from, and the times its events span (null while unknown). */
 interface FileSpan {
+  file_id: number | null;
   first_ms: number | null;
   last_ms: number | null;
 }
@@ -36,10 +43,11 @@ export class RawLineReader {
   private readonly inflated = new Map<number, Buffer>();
 
   constructor(db: Database.Database) {
-    this.slice = db.prepare(`SELECT e.raw_block_id, e.raw_offset, e.raw_length, f.first_ms, f.last_ms
+    this.slice =
+      db.prepare(`SELECT e.raw_block_id, e.raw_offset, e.raw_length, e.file_id, f.first_ms, f.last_ms
       FROM events e LEFT JOIN source_files f ON f.id = e.file_id WHERE e.id = ?`);
     this.blockData = db.prepare(`SELECT data FROM raw_blocks WHERE id = ?`);
-    this.extra = db.prepare(`SELECT x.lines, f.first_ms, f.last_ms FROM event_raw_extra x
+    this.extra = db.prepare(`SELECT x.lines, x.file_id, f.first_ms, f.last_ms FROM event_raw_extra x
       LEFT JOIN source_files f ON f.id = x.file_id WHERE x.event_id = ? ORDER BY x.id`);
   }
 
@@ -66,11 +74,13 @@ export class RawLineReader {
         ? { first: row.first_ms ?? 0, last: row.last_ms ?? 0 }
         : { first: span.first_ms, last: span.last_ms ?? 0 };
     const pieces = [
-      { lines: own, ...place(row) },
-      ...this.extra.all(eventId).map((piece) => ({ lines: piece.lines, ...place(piece) })),
+      { lines: own, fileId: row.file_id, ...place(row) },
+      ...this.extra
+        .all(eventId)
+        .map((piece) => ({ lines: piece.lines, fileId: piece.file_id, ...place(piece) })),
     ];
     pieces.sort((a, b) => a.first - b.first || a.last - b.last);
-    return { own, pieces: pieces.map((piece) => piece.lines) };
+    return { own, pieces: pieces.map(({ lines, fileId }) => ({ lines, fileId })) };
   }
 
   /** All the event's lines, newline-separated. */
@@ -79,7 +89,7 @@ export class RawLineReader {
     if (!parts) return null;
     return parts.pieces.length === 1
       ? Buffer.from(parts.own)
-      : Buffer.concat(parts.pieces.flatMap((lines, i) => (i === 0 ? [lines] : [NEWLINE, lines])));
+      : Buffer.concat(parts.pieces.flatMap(({ lines }, i) => (i === 0 ? [lines] : [NEWLINE, lines])));
   }
 }
 
