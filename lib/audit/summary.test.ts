@@ -34,8 +34,9 @@ describe("summaries of hostile names", () => {
       ).action,
     ).toBe("executed");
     expect(
-      summaryOf(`type=USER_LOGIN msg=audit(1700000000.000:3): pid=1 uid=0 auid=0 ses=1 msg='acct="root" res=success'`)
-        .action,
+      summaryOf(
+        `type=USER_LOGIN msg=audit(1700000000.000:3): pid=1 uid=0 auid=0 ses=1 msg='acct="root" res=success'`,
+      ).action,
     ).toBe("logged in");
   });
 });
