@@ -164,6 +164,8 @@ export async function ingest(
   const started = performance.now();
   const { db } = options;
   const results: IngestFileResult[] = [];
+  /** The files read, by their row's id: their counts are corrected when the ingest ends. */
+  const resultOfFile = new Map<number, IngestFileResult>();
   /** The file being read, until its result is in `results`: listed too when the ingest stops in it. */
   let reading: IngestFileResult | null = null;
   let datasetId: number | null = options.dataset ?? null;
@@ -414,13 +416,15 @@ export async function ingest(
       fileId,
     );
     progress(source.path, fileIndex, true);
-    return {
+    const done = {
       ...result,
       lines: stats.lines,
       records: stats.records,
       events: stats.events,
       malformed: stats.malformed,
     };
+    resultOfFile.set(fileId, done);
+    return done;
   };
 
   const finish = async () => {
@@ -438,6 +442,12 @@ export async function ingest(
     try {
       db.transaction(() => {
         target.writer.writeBatch(batch);
+        // An event whose records came apart in a file was counted once per piece by its parse.
+        for (const [fileId, repeated] of target.writer.repeatedEvents()) {
+          db.prepare(`UPDATE source_files SET events = events - ? WHERE id = ?`).run(repeated, fileId);
+          const result = resultOfFile.get(fileId);
+          if (result) result.events -= repeated;
+        }
         target.writer.linkStoredPlaceholders();
         const ranges = markedRanges(db, id);
         if (ranges && target.writer.skippedEvents) dropRowsOfSkippedEvents(db, ranges);

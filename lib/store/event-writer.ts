@@ -121,7 +121,10 @@ export class EventWriter {
   private readonly insertEvent: Database.Statement;
   private readonly insertBlock: Database.Statement;
   private readonly insertSearch: Database.Statement;
-  private readonly findEvent: Database.Statement<[number, string, number, number], { id: number }>;
+  private readonly findEvent: Database.Statement<
+    [number, string, number, number],
+    { id: number; file_id: number }
+  >;
   private readonly noteSkipped: Database.Statement<[number, number]>;
   private readonly insertExtra: Database.Statement;
   private readonly insertMalformed: Database.Statement;
@@ -148,6 +151,8 @@ export class EventWriter {
   /** Stored events that late records reached: derived again when the ingest ends. */
   private readonly regrown = new Set<number>();
   private lateLinesKept = false;
+  /** Per file: its events' pieces that came after the event was stored from it (counted again by the parse). */
+  private readonly repeatedPieces = new Map<number, number>();
   /** Parts of sessions found when the ingest ends (what events derived again show): merged in `writeSessions`. */
   private lateSessionParts: SessionRow[] = [];
   private recordsAdded = 0;
@@ -175,7 +180,7 @@ export class EventWriter {
     this.insertBlock = db.prepare(`INSERT INTO raw_blocks (id, dataset_id, data) VALUES (?, @dataset, ?)`);
     this.insertSearch = db.prepare(`INSERT INTO events_fts (rowid, text) VALUES (?, ?)`);
     this.findEvent = db.prepare(
-      `SELECT id FROM events WHERE dataset_id = ? AND node = ? AND time_ms = ? AND serial = ?`,
+      `SELECT id, file_id FROM events WHERE dataset_id = ? AND node = ? AND time_ms = ? AND serial = ?`,
     );
     // Which stored event each skipped one is (for `replaceSkippedProcesses`): on this connection
     // only, emptied of this dataset's ids first (an undone ingest's ids are given out again).
@@ -237,6 +242,11 @@ export class EventWriter {
     return this.eventsAdded > 0 || this.lateLinesKept;
   }
 
+  /** Per file id, how many of its events the parse counted more than once: their records came apart in it. */
+  repeatedEvents(): [number, number][] {
+    return [...this.repeatedPieces];
+  }
+
   /** Whether an event was skipped (its derived rows may have to be removed: `dropRowsOfSkippedEvents`). */
   get skippedEvents(): boolean {
     return this.eventsSkipped > 0;
@@ -260,6 +270,8 @@ export class EventWriter {
           tuple[EVENT_COLUMN.serial],
         );
         if (stored) this.noteSkipped.run(tuple[EVENT_COLUMN.id], stored.id);
+        const file = tuple[EVENT_COLUMN.fileId];
+        if (stored?.file_id === file) this.repeatedPieces.set(file, (this.repeatedPieces.get(file) ?? 0) + 1);
         if (!stored || this.keepLateLines(tuple, batch, stored.id) === 0) this.duplicatesSkipped++;
       } else {
         this.eventsAdded++;

@@ -57,7 +57,7 @@ describe("an event's lines split between files added in any order", () => {
 });
 
 describe("an event's identical records that came apart in one file", () => {
-  it("keeps both, as lines of the file, when the second came after the event was complete", async () => {
+  it("keeps both, as lines of the file, when the second came after the event was complete, and counts the event once", async () => {
     // Two AVC_PATH alike (one decision naming the same path twice), the second minutes later.
     const avc = `type=AVC ${stamp(0, 1)} avc:  denied  { read } for  pid=1 comm="a" name="x" tclass=file`;
     const path1 = `type=AVC_PATH ${stamp(0, 1)}  path="/x"`;
@@ -65,7 +65,15 @@ describe("an event's identical records that came apart in one file", () => {
     const file = path.join(dir, "apart.log");
     writeFileSync(file, `${[avc, path1, ...between, path1].join("\n")}\n`);
     const db = openDatabase(path.join(dir, "apart.db"));
-    const dataset = (await ingest(expandSources([file]), { db })).dataset as number;
+    const result = await ingest(expandSources([file]), { db });
+    const dataset = result.dataset as number;
+    // And the file holds 41 events, not 42: the late record is one more of an event it counted.
+    expect([result.events, result.files[0]?.events]).toEqual([41, 41]);
+    expect(
+      db
+        .prepare<[number], { events: number }>(`SELECT events FROM source_files WHERE dataset_id = ?`)
+        .get(dataset)?.events,
+    ).toBe(41);
     const event = db
       .prepare<[number], { id: number; record_count: number }>(
         `SELECT id, record_count FROM events WHERE dataset_id = ? AND serial = 1`,
