@@ -1,5 +1,7 @@
 const HEX = /^(?:[0-9A-Fa-f]{2})+$/;
-const utf8 = new TextDecoder("utf-8", { fatal: true });
+// ignoreBOM keeps a leading U+FEFF as part of the value, to be shown escaped: dropped,
+// `node=\xEF\xBB\xBFweb01` would read as the host web01.
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 export function isHex(value: string): boolean {
   return HEX.test(value);

@@ -153,7 +153,7 @@ function hexToBytes(hex: string): Uint8Array | undefined {
   return bytes;
 }
 
-const utf8 = new TextDecoder("utf-8");
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /** Bytes up to (not including) the first NUL, as UTF-8 (invalid sequences become U+FFFD). */
 function cString(bytes: Uint8Array): string {
