@@ -23,7 +23,10 @@ export function DatasetActions({ id, name }: { id: number; name: string }) {
         className="row-actions"
         onSubmit={(event) => {
           event.preventDefault();
-          run(() => renameDatasetAction(id, draft));
+          // The draft starts as the name shown, with its invisible characters escaped: saved
+          // unchanged, it would replace them with their escapes.
+          if (draft === name) setMode("idle");
+          else run(() => renameDatasetAction(id, draft));
         }}
       >
         <input aria-label="New name" value={draft} onChange={(event) => setDraft(event.target.value)} />
@@ -61,7 +64,10 @@ export function DatasetActions({ id, name }: { id: number; name: string }) {
       <button
         type="button"
         className="button"
-        onClick={() => setMode("rename")}
+        onClick={() => {
+          setDraft(name);
+          setMode("rename");
+        }}
         aria-label={`Rename ${name}`}
       >
         Rename

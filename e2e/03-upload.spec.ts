@@ -162,6 +162,26 @@ test("a dataset can be renamed and deleted, with confirmation", async ({ page })
   await upload(page, [path.join(corpus, "audit-userspace/test3.log")], "to delete");
   await expect(page.getByRole("status").filter({ hasText: "Added 8 events" })).toBeVisible();
   await page.getByRole("button", { name: "Rename to delete" }).click();
+  await page.getByLabel("New name").fill("doomed\u202edataset");
+  await page.getByRole("button", { name: "Save" }).click();
+  // Shown with its bidi override escaped; saved again unchanged, it keeps the character, not the escape.
+  await page.getByRole("button", { name: "Rename doomed\\u202edataset" }).click();
+  await expect(page.getByLabel("New name")).toHaveValue("doomed\\u202edataset");
+  await page.getByRole("button", { name: "Save" }).click();
+  const names = () =>
+    (
+      JSON.parse(
+        execFileSync(path.resolve("bin/auditscope"), [
+          "datasets",
+          "--db",
+          process.env.E2E_DB as string,
+          "--json",
+        ]).toString(),
+      ) as { name: string }[]
+    ).map((d) => d.name);
+  await expect(page.getByLabel("New name")).toHaveCount(0);
+  expect(names()).toContain("doomed\u202edataset");
+  await page.getByRole("button", { name: "Rename doomed\\u202edataset" }).click();
   await page.getByLabel("New name").fill("doomed dataset");
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByRole("row", { name: /doomed dataset/ })).toBeVisible();
