@@ -232,9 +232,15 @@ export interface InterpretedField {
   value: string;
 }
 
-export function interpretRecord(record: AuditRecord): Record<string, InterpretedField> {
+export function interpretRecord(
+  record: AuditRecord,
+  maxFields = Number.POSITIVE_INFINITY,
+): Record<string, InterpretedField> {
   const out: Record<string, InterpretedField> = Object.create(null);
-  for (const [name, raw] of record.fields)
+  let n = 0;
+  for (const [name, raw] of record.fields) {
+    if (n++ >= maxFields) break;
     out[name] = { raw: latin1ToText(raw), value: interpretField(record, name, raw) };
+  }
   return out;
 }

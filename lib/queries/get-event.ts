@@ -5,11 +5,20 @@ import { summarize } from "../audit/summary";
 import type { Store } from "../store/db";
 import { readEventRaw } from "../store/raw-lines";
 
+/**
+ * What the page lists of one event: a hostile one can hold thousands of records of thousands of
+ * fields (within the parser's limits), more rows than a browser can draw; the raw lines hold all.
+ */
+export const SHOWN_RECORDS = 500;
+export const SHOWN_FIELDS = 500;
+
 export interface EventRecordView {
   /** Where the record sits in the event's raw lines: a stable key. */
   key: string;
   type: string;
   fields: [name: string, field: InterpretedField][];
+  /** Fields past SHOWN_FIELDS, not listed. */
+  fieldsOmitted: number;
   /** ENRICHED fields (after the 0x1d separator), as written. */
   enriched: [name: string, value: string][];
 }
@@ -23,6 +32,8 @@ export interface EventView {
   summary: string;
   result: string | null;
   records: EventRecordView[];
+  /** Records past SHOWN_RECORDS, not listed. */
+  recordsOmitted: number;
   /** The raw lines, as read (latin1: one char per byte); escape before showing. */
   raw: string;
 }
@@ -48,12 +59,14 @@ export function getEvent(store: Store, datasetId: number, eventId: number): Even
     serial: row.serial,
     summary: summary?.text ?? "",
     result: summary?.result ?? null,
-    records: records.map((record) => ({
+    records: records.slice(0, SHOWN_RECORDS).map((record) => ({
       key: `${record.line}:${record.offset}`,
       type: record.type,
-      fields: Object.entries(interpretRecord(record)),
-      enriched: record.enriched ? [...record.enriched] : [],
+      fields: Object.entries(interpretRecord(record, SHOWN_FIELDS)),
+      fieldsOmitted: Math.max(record.fields.size - SHOWN_FIELDS, 0),
+      enriched: record.enriched ? [...record.enriched].slice(0, SHOWN_FIELDS) : [],
     })),
+    recordsOmitted: Math.max(records.length - SHOWN_RECORDS, 0),
     raw: raw.toString("latin1"),
   };
 }

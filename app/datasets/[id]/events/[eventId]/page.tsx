@@ -82,10 +82,22 @@ export default async function EventPage({ params }: { params: Promise<{ id: stri
                   <td className="mono excerpt">{escapeInvisible(value)}</td>
                 </tr>
               ))}
+              {record.fieldsOmitted > 0 ? (
+                <tr>
+                  <td colSpan={3}>
+                    {record.fieldsOmitted.toLocaleString("en-US")} more fields: see the raw lines
+                  </td>
+                </tr>
+              ) : null}
             </tbody>
           </table>
         </section>
       ))}
+      {event.recordsOmitted > 0 ? (
+        <p className="muted">
+          {event.recordsOmitted.toLocaleString("en-US")} more records: see the raw lines
+        </p>
+      ) : null}
       <section className="raw-lines" aria-labelledby="raw-title">
         <div className="raw-head">
           <h2 id="raw-title">Raw lines</h2>
