@@ -23,12 +23,13 @@ class SourceQueue implements AsyncIterable<Source> {
 
   async *[Symbol.asyncIterator](): AsyncIterator<Source> {
     while (true) {
+      // After a failure nothing more is handed over: the parts still queued will not be read.
+      if (this.failure) throw this.failure;
       const next = this.items.shift();
       if (next) {
         yield next;
         continue;
       }
-      if (this.failure) throw this.failure;
       if (this.done) return;
       await new Promise<void>((resolve) => {
         this.wake = resolve;
@@ -42,7 +43,8 @@ export class UploadTooLarge extends Error {}
 
 /**
  * Streams a multipart/form-data body into ingest sources without buffering it: each file part is
- * read as it arrives (busboy), gzip detected by content. A file over `maxBytes` fails the upload.
+ * read as it arrives (busboy), gzip detected by content. A body over `maxBytes` fails the upload,
+ * whether or not it said its length (a chunked one need not), and however many files it holds.
  */
 export function uploadSources(
   body: ReadableStream<Uint8Array>,
@@ -61,6 +63,8 @@ export function uploadSources(
   };
   parser.on("file", (_field, part, info) => {
     current = part;
+    // Its failure reaches the ingest through the reader it is opened with, else through the queue.
+    part.on("error", () => {});
     part.on("limit", () => {
       const error = new UploadTooLarge(`${info.filename} is larger than the upload limit`);
       part.destroy(error);
@@ -87,11 +91,16 @@ export function uploadSources(
   });
   parser.on("close", () => queue.end());
   parser.on("error", fail);
+  const input = Readable.fromWeb(body as Parameters<typeof Readable.fromWeb>[0]).on("error", fail);
   const counted = new PassThrough();
-  counted.on("data", (chunk: Buffer) => onBodyBytes(chunk.length));
-  Readable.fromWeb(body as Parameters<typeof Readable.fromWeb>[0])
-    .on("error", fail)
-    .pipe(counted)
-    .pipe(parser);
+  let bodyBytes = 0;
+  counted.on("data", (chunk: Buffer) => {
+    onBodyBytes(chunk.length);
+    bodyBytes += chunk.length;
+    if (bodyBytes > maxBytes && !input.destroyed) {
+      input.destroy(new UploadTooLarge("the upload is larger than the upload limit"));
+    }
+  });
+  input.pipe(counted).pipe(parser);
   return queue;
 }
