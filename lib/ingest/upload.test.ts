@@ -19,14 +19,16 @@ function multipart(files: { name: string; content: string }[]): ReadableStream<U
   });
 }
 
-async function readAll(body: ReadableStream<Uint8Array>, maxBytes: number): Promise<string[]> {
-  const read: string[] = [];
-  const headers = { "content-type": `multipart/form-data; boundary=${BOUNDARY}` };
+const headers = { "content-type": `multipart/form-data; boundary=${BOUNDARY}` };
+
+/** Each file's name and content, read as an ingest reads them. */
+async function readAll(body: ReadableStream<Uint8Array>, maxBytes: number): Promise<[string, string][]> {
+  const read: [string, string][] = [];
   for await (const source of uploadSources(body, headers, maxBytes, () => {})) {
     if (source.unreadable !== null) continue;
     let text = "";
     for await (const chunk of source.open()) text += (chunk as Buffer).toString("latin1");
-    read.push(text);
+    read.push([source.path, text]);
   }
   return read;
 }
@@ -39,7 +41,16 @@ describe("uploadSources", () => {
       { name: "a.log", content: line },
       { name: "b.log", content: line.repeat(2) },
     ];
-    expect(await readAll(multipart(files), 10_000)).toEqual([line, line.repeat(2)]);
+    expect(await readAll(multipart(files), 10_000)).toEqual([
+      ["a.log", line],
+      ["b.log", line.repeat(2)],
+    ]);
+  });
+
+  it("names each file as the browser sent its name, in UTF-8", async () => {
+    expect(await readAll(multipart([{ name: "été.log", content: line }]), 10_000)).toEqual([
+      ["été.log", line],
+    ]);
   });
 
   it("fails an upload whose files, each under the limit, add up to more than it", async () => {

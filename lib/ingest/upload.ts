@@ -53,7 +53,12 @@ export function uploadSources(
   onBodyBytes: (count: number) => void,
 ): AsyncIterable<Source> {
   const queue = new SourceQueue();
-  const parser = busboy({ headers, limits: { fileSize: maxBytes, files: 1000, fields: 20 } });
+  // File names as browsers send them: UTF-8 (busboy reads them as latin1 unless told).
+  const parser = busboy({
+    headers,
+    defParamCharset: "utf8",
+    limits: { fileSize: maxBytes, files: 1000, fields: 20 },
+  });
   let current: Readable | null = null;
   // A body cut off (the tab closed, the network dropped) fails the part being read, so the
   // ingest stops and marks its dataset failed instead of waiting forever.
