@@ -159,6 +159,7 @@ export const EVENT_COLUMN = {
   auid: 14,
   exe: 21,
   keys: 22,
+  action: 24,
   rawBlockId: 27,
   rawOffset: 28,
   rawLength: 29,

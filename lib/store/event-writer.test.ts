@@ -2,8 +2,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { eventFacts } from "../audit/event-facts";
+import { parseBuffer } from "../audit/parser";
+import { summarize } from "../audit/summary";
+import { eventRow } from "../ingest/batch-builder";
 import { datasetIdBase } from "../ingest/ids";
-import { type EventTuple, emptyBatch } from "../ingest/write-batch";
+import { EVENT_COLUMN, type EventTuple, emptyBatch } from "../ingest/write-batch";
 import { createDataset } from "./datasets";
 import { openDatabase } from "./db";
 import { EventWriter } from "./event-writer";
@@ -15,39 +19,23 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function eventTuple(id: number, serial: number, action: string | null): EventTuple {
-  return [
+/** A stored event's row as the parse side builds it, for a one-record USER event. */
+function eventTuple(id: number, serial: number): EventTuple {
+  const [event] = parseBuffer(
+    Buffer.from(`type=USER msg=audit(1700000000.000:${serial}): pid=1 uid=0 msg='x'\n`),
+  ).events;
+  if (!event) throw new Error("no event");
+  const facts = eventFacts(event);
+  return eventRow({
     id,
-    1,
-    1,
-    "web01",
-    1_700_000_000_000,
-    serial,
-    "USER",
-    1,
-    null,
-    null,
-    null,
-    null,
-    1,
-    null,
-    null,
-    null,
-    null,
-    null,
-    null,
-    null,
-    null,
-    null,
-    null,
-    null,
-    action as string,
-    null,
-    null,
-    1,
-    0,
-    10,
-  ];
+    fileId: 1,
+    event,
+    facts,
+    summary: summarize(facts),
+    blockId: 1,
+    offset: 0,
+    rawLength: 10,
+  });
 }
 
 describe("EventWriter", () => {
@@ -59,16 +47,16 @@ describe("EventWriter", () => {
       ?.n;
 
   it("skips an event the dataset already has, and says so", () => {
-    writer.writeBatch({ ...emptyBatch(), events: [eventTuple(base + 1, 7, "acted")] });
-    writer.writeBatch({ ...emptyBatch(), events: [eventTuple(base + 2, 7, "acted")] });
+    writer.writeBatch({ ...emptyBatch(), events: [eventTuple(base + 1, 7)] });
+    writer.writeBatch({ ...emptyBatch(), events: [eventTuple(base + 2, 7)] });
     expect(count()).toBe(1);
     expect(writer.skippedEvents).toBe(true);
   });
 
   it("fails on a row the store refuses for any other reason, rather than counting it a duplicate", () => {
-    expect(() => writer.writeBatch({ ...emptyBatch(), events: [eventTuple(base + 3, 8, null)] })).toThrow(
-      /NOT NULL/,
-    );
+    const noAction = eventTuple(base + 3, 8);
+    (noAction as unknown[])[EVENT_COLUMN.action] = null;
+    expect(() => writer.writeBatch({ ...emptyBatch(), events: [noAction] })).toThrow(/NOT NULL/);
     expect(count()).toBe(1);
   });
 });
