@@ -1,3 +1,4 @@
+import { pieceStream } from "@/lib/http/piece-stream";
 import { reportExportQuery, reportParams, resolveFilters } from "@/lib/http/report-params";
 import { jsonError } from "@/lib/http/same-origin";
 import { getDataset } from "@/lib/queries/get-dataset";
@@ -32,27 +33,8 @@ export async function GET(request: Request, context: Context) {
   };
   // Detailed rows stream from a connection of their own; rankings are whole (and may be cached).
   const reader = streamsRows(what) ? openReader(store.file) : null;
-  const done = () => reader?.close();
   const pieces = exportPieces(reader ?? store.db, dataset.id, what, query.format)[Symbol.iterator]();
-  const encoder = new TextEncoder();
-  const body = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      try {
-        const next = pieces.next();
-        if (next.done) {
-          done();
-          controller.close();
-        } else controller.enqueue(encoder.encode(next.value));
-      } catch (error) {
-        done();
-        controller.error(error);
-      }
-    },
-    cancel() {
-      pieces.return?.(undefined);
-      done();
-    },
-  });
+  const body = pieceStream(pieces, () => reader?.close());
   return new Response(body, {
     headers: {
       "content-type": TYPES[query.format],
