@@ -1,7 +1,9 @@
 import { type NextRequest, NextResponse } from "next/server";
+import { isCrossSiteSubresource } from "@/lib/http/same-origin";
 
 /** A fresh nonce per request: Next stamps it on its own scripts, and nothing else may run. */
 export function proxy(request: NextRequest) {
+  if (isCrossSiteSubresource(request.headers)) return new NextResponse(null, { status: 403 });
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
   const dev = process.env.NODE_ENV === "development";
   const csp = [

@@ -24,6 +24,21 @@ test("pages carry the security headers", async ({ page }) => {
   expect(headers["referrer-policy"]).toBe("no-referrer");
 });
 
+test("another site's page cannot embed or fetch our pages and exports; a link from it opens them", async ({
+  request,
+}) => {
+  const from = (dest: string) => ({ headers: { "sec-fetch-site": "cross-site", "sec-fetch-dest": dest } });
+  expect((await request.get("/", from("image"))).status()).toBe(403);
+  expect((await request.get("/datasets/1/reports/summary?start=1970-01-01", from("script"))).status()).toBe(
+    403,
+  );
+  expect(
+    (await request.get("/api/datasets/1/reports/summary/export?format=csv", from("empty"))).status(),
+  ).toBe(403);
+  expect((await request.get("/", from("document"))).status()).toBe(200);
+  expect((await request.get("/")).status()).toBe(200);
+});
+
 test("the time zone toggle switches between UTC and local", async ({ page }) => {
   await page.goto("/");
   const toggle = page.getByRole("button", { name: /Times:/ });

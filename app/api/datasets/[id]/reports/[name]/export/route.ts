@@ -1,6 +1,6 @@
 import { pieceStream } from "@/lib/http/piece-stream";
 import { reportExportQuery, reportParams, resolveFilters } from "@/lib/http/report-params";
-import { jsonError } from "@/lib/http/same-origin";
+import { isCrossSiteSubresource, jsonError } from "@/lib/http/same-origin";
 import { getDataset } from "@/lib/queries/get-dataset";
 import type { ReportName } from "@/lib/reports";
 import { exportFileName, exportPieces, streamsRows } from "@/lib/reports/export";
@@ -17,6 +17,8 @@ const TYPES = { csv: "text/csv; charset=utf-8", json: "application/json; charset
 
 /** A report view (the page's URL parameters) as a CSV or JSON download, streamed. */
 export async function GET(request: Request, context: Context) {
+  if (isCrossSiteSubresource(request.headers))
+    return jsonError(403, "exports are not served to other sites' pages");
   const params = reportParams.safeParse(await context.params);
   if (!params.success) return jsonError(404, "no such dataset or report");
   const query = reportExportQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
